@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+import { TRANSACTION_TYPES } from '@paygate/domain/transaction-status';
+
+import { AmountText, CurrencyCode } from './common';
+
+/**
+ * The bank protocol between the worker and a bank (apps/bank-sim plays the bank). An order is idempotent
+ * on the Idempotency-Key header: the same key twice is one order.
+ */
+
+export const BANK_ORDER_STATUSES = ['pending', 'success', 'failed'] as const;
+
+export const BankOrderRequest = z
+  .strictObject({
+    reference: z.string().min(1).max(64).meta({ description: "The caller's reference (Paygate's transaction id)." }),
+    type: z.enum(TRANSACTION_TYPES),
+    amount: AmountText,
+    currency: CurrencyCode,
+    callback_url: z.url().max(2048),
+  })
+  .meta({ id: 'BankOrderRequest' });
+export type BankOrderRequest = z.infer<typeof BankOrderRequest>;
+
+export const BankOrder = z
+  .object({
+    bank_reference: z.string(),
+    reference: z.string(),
+    type: z.enum(TRANSACTION_TYPES),
+    amount: AmountText,
+    currency: CurrencyCode,
+    status: z.enum(BANK_ORDER_STATUSES),
+    error_message: z.string().nullable(),
+    created_at: z.string(),
+    settled_at: z.string().nullable(),
+  })
+  .meta({ id: 'BankOrder' });
+export type BankOrder = z.infer<typeof BankOrder>;
+
+export const BankErrorBody = z.object({ error: z.string(), message: z.string() });
+export type BankErrorBody = z.infer<typeof BankErrorBody>;
+
+/** Failure reasons the bank may give; `insufficient_funds` applies to withdrawals only. */
+export const BANK_FAILURE_REASONS = ['insufficient_funds', 'declined', 'account_closed'] as const;
+
+/** Modes a test can force through the bank's loopback-only control endpoint. */
+export const BankControl = z
+  .strictObject({
+    mode: z.enum(['normal', 'always_fail', 'always_503', 'hang', 'invalid_request']).optional(),
+    drop_webhooks: z.boolean().optional(),
+    duplicate_webhooks: z.boolean().optional(),
+    out_of_order: z.boolean().optional(),
+    fail_next_requests_with_503: z.number().int().min(0).max(1000).optional(),
+    reset: z.boolean().optional(),
+  })
+  .meta({ id: 'BankControl' });
+export type BankControl = z.infer<typeof BankControl>;

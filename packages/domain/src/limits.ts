@@ -1,0 +1,35 @@
+import { assert } from './assert';
+
+/** 1,000,000,000.00 in minor units: the largest amount one transaction may carry. */
+export const AMOUNT_MINOR_MAX: bigint = 100_000_000_000n;
+/** Digits after the decimal point accepted on the wire (every supported currency has 2 minor digits). */
+export const AMOUNT_DECIMALS: number = 2;
+/** Longest amount string we even look at, so a megabyte of digits is refused before any parsing work. */
+export const AMOUNT_STRING_LENGTH_MAX: number = 32;
+
+export const IDEMPOTENCY_KEY_LENGTH_MAX: number = 255;
+export const IDEMPOTENCY_KEY_LENGTH_MIN: number = 1;
+
+export const PAGE_LIMIT_MIN: number = 1;
+export const PAGE_LIMIT_MAX: number = 100;
+export const PAGE_LIMIT_DEFAULT: number = 20;
+/** Offsets past this are refused: deep offset pages are slow, the keyset cursor is the way to go far. */
+export const PAGE_OFFSET_MAX: number = 100_000;
+
+export const REQUEST_BODY_BYTES_MAX: number = 64 * 1024;
+export const REQUEST_ID_LENGTH_MAX: number = 128;
+export const EMAIL_LENGTH_MAX: number = 254;
+export const API_KEY_LENGTH_MAX: number = 128;
+
+/** A webhook whose timestamp is further than this from our clock, either way, is refused. */
+export const WEBHOOK_TOLERANCE_S: number = 300;
+
+/** Bank calls retried after the first attempt before a transaction is failed. */
+export const BANK_RETRY_COUNT_MAX: number = 5;
+
+assert(AMOUNT_MINOR_MAX > 0n, 'AMOUNT_MINOR_MAX must be positive');
+assert(PAGE_LIMIT_MIN <= PAGE_LIMIT_DEFAULT, 'default page below the minimum');
+assert(PAGE_LIMIT_DEFAULT <= PAGE_LIMIT_MAX, 'default page above the maximum');
+assert(IDEMPOTENCY_KEY_LENGTH_MIN <= IDEMPOTENCY_KEY_LENGTH_MAX, 'idempotency key bounds inverted');
+// The largest formatted amount must fit the string bound, or a valid amount could be refused.
+assert(String(AMOUNT_MINOR_MAX).length + 1 <= AMOUNT_STRING_LENGTH_MAX, 'amount string bound too small');
