@@ -11,7 +11,7 @@ export default tseslint.config(
       '**/.turbo/**',
       '**/src/generated/**',
       '**/artifacts/**',
-      '**/*.config.mjs',
+      '**/*.mjs',
       '**/*.config.js',
     ],
   },
@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/config.ts', '**/test/**', '**/*.test.ts', '**/*.test.tsx', 'scripts/**', '**/e2e/**', '**/vitest.config.ts', '**/prisma.config.ts', '**/testkit/src/**'],
+    files: ['**/config.ts', '**/cli/config.ts', '**/test/**', '**/*.test.ts', '**/*.test.tsx', 'scripts/**', '**/e2e/**', '**/vitest.config.ts', '**/prisma.config.ts', '**/testkit/src/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -43,6 +43,9 @@ export type BankErrorBody = z.infer<typeof BankErrorBody>;
 /** Failure reasons the bank may give; `insufficient_funds` applies to withdrawals only. */
 export const BANK_FAILURE_REASONS = ['insufficient_funds', 'declined', 'account_closed'] as const;
 
+/** Longest settlement delay the control endpoint accepts: one hour. */
+export const BANK_CONTROL_DELAY_MS_MAX = 3_600_000;
+
 /** Modes a test can force through the bank's loopback-only control endpoint. */
 export const BankControl = z
   .strictObject({
@@ -51,6 +54,10 @@ export const BankControl = z
     duplicate_webhooks: z.boolean().optional(),
     out_of_order: z.boolean().optional(),
     fail_next_requests_with_503: z.number().int().min(0).max(1000).optional(),
+    /** Settlement delay bounds and success rate for orders accepted from now on (bank-sim checks min <= max). */
+    min_delay_ms: z.number().int().min(0).max(BANK_CONTROL_DELAY_MS_MAX).optional(),
+    max_delay_ms: z.number().int().min(0).max(BANK_CONTROL_DELAY_MS_MAX).optional(),
+    success_rate: z.number().min(0).max(1).optional(),
     reset: z.boolean().optional(),
   })
   .meta({ id: 'BankControl' });

@@ -1,0 +1,194 @@
+// Goal: the SQL money paths keep every invariant under concurrency and repetition.
+// Method: drive paygate_create_transaction / settle / webhook functions through the repositories on the
+// real PostgreSQL, many at once where it matters, and audit the whole ledger afterwards.
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, test } from 'vitest';
+
+import type { CreateTransactionInput, Pool } from '../src';
+import { auditLedger, SettlementRepository, TransactionsRepository } from '../src';
+import { givenUserWithWallet, testPool } from './setup/fixtures';
+
+const pool = testPool(25);
+const transactions = new TransactionsRepository(pool);
+const settlement = new SettlementRepository(pool);
+afterAll(() => pool.end());
+
+function command(userId: number, overrides: Partial<CreateTransactionInput> = {}): CreateTransactionInput {
+  return {
+    userId,
+    type: 'withdrawal',
+    amountMinor: 1_000n,
+    currency: 'USD',
+    idempotencyKey: randomUUID(),
+    method: 'POST',
+    path: '/api/v1/withdrawals',
+    fingerprint: 'fingerprint-a',
+    requestId: 'req-test',
+    idempotencyTtlHours: 24,
+    ...overrides,
+  };
+}
+
+async function wallet(pool: Pool, walletId: number) {
+  const { rows } = await pool.query<{ balance: string; held: string }>('SELECT balance, held FROM accounts WHERE id = $1', [walletId]);
+  return { balanceMinor: BigInt(rows[0]?.balance ?? -1), heldMinor: BigInt(rows[0]?.held ?? -1) };
+}
+
+describe('holds under concurrency', () => {
+  test('when 50 holds of 10.00 race on a wallet of 100.00, then exactly 10 are placed and available is 0.00', async () => {
+    const { userId, walletId } = await givenUserWithWallet(pool, 10_000n, 'race');
+    const results = await Promise.all(Array.from({ length: 50 }, () => transactions.create(command(userId))));
+    const outcomes = results.map((result) => result.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome === 'insufficient_balance')).toHaveLength(40);
+    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 10_000n, heldMinor: 10_000n });
+    const count = await pool.query('SELECT 1 FROM transactions WHERE user_id = $1', [userId]);
+    expect(count.rowCount).toBe(10);
+    expect(await auditLedger(pool)).toEqual([]);
+  });
+
+  test('when a withdrawal is refused, then its stored answer says how much is available', async () => {
+    const { userId } = await givenUserWithWallet(pool, 550n, 'poor');
+    const result = await transactions.create(command(userId, { amountMinor: 1_000n }));
+    expect(result).toMatchObject({
+      outcome: 'insufficient_balance',
+      responseStatus: 400,
+      responseBody: { error: 'insufficient_balance', details: { available_balance: '5.50', requested_amount: '10.00', currency: 'USD' } },
+      transactionId: null,
+    });
+  });
+});
+
+describe('idempotency at the database', () => {
+  test('when the same key and fingerprint come again, then the first answer is replayed and nothing is created', async () => {
+    const { userId } = await givenUserWithWallet(pool, 0n);
+    const first = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'same-key' }));
+    const again = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'same-key' }));
+    expect(first.outcome).toBe('created');
+    expect(again).toEqual({ ...first, outcome: 'replayed' });
+    const otherBody = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'same-key', fingerprint: 'fingerprint-b' }));
+    expect(otherBody.outcome).toBe('key_reused');
+    const otherUser = await givenUserWithWallet(pool, 0n);
+    expect((await transactions.create(command(otherUser.userId, { type: 'deposit', idempotencyKey: 'same-key' }))).outcome).toBe('created');
+  });
+
+  test('when the first request with a key still holds it, then a second is told in_progress at once', async () => {
+    const { userId } = await givenUserWithWallet(pool, 0n);
+    const key = randomUUID();
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${userId}:${key}`]);
+      const started = Date.now();
+      const result = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: key }));
+      expect(result.outcome).toBe('in_progress');
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+
+  test('when a key is older than its TTL, then it is free again', async () => {
+    const { userId } = await givenUserWithWallet(pool, 0n);
+    const first = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'old-key' }));
+    await pool.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = $1", [userId]);
+    const later = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'old-key', fingerprint: 'other' }));
+    expect(later.outcome).toBe('created');
+    expect(later.transactionId).not.toBe(first.transactionId);
+  });
+
+  test('when 100 identical requests race, then one transaction exists and the rest replay or wait', async () => {
+    const { userId } = await givenUserWithWallet(pool, 0n);
+    const results = await Promise.all(Array.from({ length: 100 }, () => transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'racing-key' }))));
+    const outcomes = new Set(results.map((result) => result.outcome));
+    expect([...outcomes].every((outcome) => ['created', 'replayed', 'in_progress'].includes(outcome))).toBe(true);
+    expect(results.filter((result) => result.outcome === 'created')).toHaveLength(1);
+    const count = await pool.query('SELECT 1 FROM transactions WHERE user_id = $1', [userId]);
+    expect(count.rowCount).toBe(1);
+  });
+});
+
+describe('settlement', () => {
+  test('when a deposit and a withdrawal succeed, then balances move once and the ledger sums to zero', async () => {
+    const { userId, walletId } = await givenUserWithWallet(pool, 10_000n, 'settle');
+    const deposit = await transactions.create(command(userId, { type: 'deposit', amountMinor: 2_500n }));
+    const withdrawal = await transactions.create(command(userId, { amountMinor: 4_000n }));
+    for (const id of [deposit.transactionId, withdrawal.transactionId]) {
+      const transactionId = id ?? 0;
+      expect(await settlement.startProcessing(transactionId, 'test', null)).toEqual({ moved: true, status: 'processing' });
+      expect(await settlement.startProcessing(transactionId, 'test', null)).toEqual({ moved: false, status: 'processing' });
+      const settle = { transactionId, status: 'success' as const, bankReference: `BNK-${transactionId}`, errorCode: null, errorMessage: null, cause: 'test', requestId: null };
+      expect((await settlement.settle(settle)).outcome).toBe('applied');
+      expect((await settlement.settle(settle)).outcome).toBe('ignored');
+      expect((await settlement.settle({ ...settle, status: 'failed' })).outcome).toBe('ignored');
+    }
+    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 8_500n, heldMinor: 0n });
+    expect(await auditLedger(pool)).toEqual([]);
+  });
+
+  test('when a withdrawal fails, then its hold is released and no money moves', async () => {
+    const { userId, walletId } = await givenUserWithWallet(pool, 5_000n);
+    const withdrawal = await transactions.create(command(userId, { amountMinor: 5_000n }));
+    const transactionId = withdrawal.transactionId ?? 0;
+    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 5_000n, heldMinor: 5_000n });
+    await settlement.startProcessing(transactionId, 'test', null);
+    const failed = await settlement.settle({ transactionId, status: 'failed', bankReference: null, errorCode: 'bank_declined', errorMessage: 'declined', cause: 'test', requestId: null });
+    expect(failed.outcome).toBe('applied');
+    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 5_000n, heldMinor: 0n });
+    const found = await transactions.findWithEvents(userId, transactionId, 'withdrawal');
+    expect(found?.transaction).toMatchObject({ status: 'failed', errorCode: 'bank_declined', errorMessage: 'declined' });
+    expect(found?.events.map((event) => `${event.fromStatus ?? '-'}>${event.toStatus}`)).toEqual(['->pending', 'pending>processing', 'processing>failed']);
+  });
+
+  test('when the same webhook races 20 times, then it is applied exactly once', async () => {
+    const { userId, walletId } = await givenUserWithWallet(pool, 0n);
+    const deposit = await transactions.create(command(userId, { type: 'deposit', amountMinor: 700n }));
+    const transactionId = deposit.transactionId ?? 0;
+    const record = { transactionId, bankReference: 'BNK-RACE', status: 'success' as const, errorCode: null, errorMessage: null, signedAt: new Date(), payload: { any: 'thing' }, requestId: null };
+    expect((await settlement.applyBankWebhook(record)).outcome).toBe('not_ready');
+    await settlement.startProcessing(transactionId, 'test', null);
+    const outcomes = (await Promise.all(Array.from({ length: 20 }, () => settlement.applyBankWebhook(record)))).map((result) => result.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(19);
+    const conflicting = await settlement.applyBankWebhook({ ...record, status: 'failed' });
+    expect(conflicting.outcome).toBe('ignored');
+    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 700n, heldMinor: 0n });
+    expect((await settlement.applyBankWebhook({ ...record, transactionId: 999_999_999 })).outcome).toBe('not_found');
+    expect(await auditLedger(pool)).toEqual([]);
+  });
+
+  test('when the ledger is tampered with, then the audit names the broken invariant', async () => {
+    const { walletId } = await givenUserWithWallet(pool, 100n, 'tamper');
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('UPDATE accounts SET balance = balance + 1 WHERE id = $1', [walletId]);
+      const violations = await auditLedger(client as unknown as Pool);
+      expect(violations.map((violation) => violation.invariant).sort()).toEqual(['balance_equals_postings', 'ledger_sums_to_zero']);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+});
+
+describe('listing', () => {
+  test('when paging with the cursor, then every transaction appears once, newest first', async () => {
+    const { userId } = await givenUserWithWallet(pool, 0n, 'pages');
+    for (let index = 0; index < 7; index += 1) await transactions.create(command(userId, { type: 'deposit', amountMinor: BigInt(index + 1) }));
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const { decodeCursor } = await import('@paygate/domain');
+      const page = await transactions.list({ userId }, { limit: 3, offset: 0, cursor: cursor ? decodeCursor(cursor) : undefined });
+      expect(page.total).toBe(7);
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    expect([...seen].sort((a, b) => b - a)).toEqual(seen);
+    const filtered = await transactions.list({ userId, type: 'withdrawal' }, { limit: 10, offset: 0 });
+    expect(filtered).toMatchObject({ items: [], total: 0, hasMore: false, nextCursor: null });
+  });
+});

@@ -1,0 +1,86 @@
+// Goal: schema.prisma (the client's source of truth) and the migrated database describe the same tables.
+// Method: every column of every table must be a field of the matching model (by @map), every scalar field
+// a column; and every model is written and read back through the generated Prisma client.
+import { readFile } from 'node:fs/promises';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+
+import { createPrismaClient } from '../src/prisma';
+import { testPool } from './setup/fixtures';
+
+const pool = testPool(2);
+const prisma = createPrismaClient(inject('run').databaseUrl, 2);
+afterAll(async () => {
+  await prisma.$disconnect();
+  await pool.end();
+});
+
+interface ModelColumns {
+  table: string;
+  columns: Set<string>;
+}
+
+async function parseSchema(): Promise<Map<string, ModelColumns>> {
+  const schema = await readFile(new URL('../prisma/schema.prisma', import.meta.url), 'utf8');
+  const models = new Map<string, ModelColumns>();
+  for (const match of schema.matchAll(/model (\w+) \{([\s\S]*?)\n\}/g)) {
+    const [, name = '', body = ''] = match;
+    const table = /@@map\("(\w+)"\)/.exec(body)?.[1] ?? name;
+    const columns = new Set<string>();
+    for (const line of body.split('\n')) {
+      const field = /^\s+(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line);
+      if (!field || line.trim().startsWith('@@')) continue;
+      const [, fieldName = '', type = '', list, , attributes = ''] = field;
+      if (list || attributes.includes('@relation') || /^[A-Z]/.test(type) && !['String', 'Int', 'BigInt', 'DateTime', 'Json', 'Boolean', 'Decimal'].includes(type)) continue;
+      columns.add(/@map\("(\w+)"\)/.exec(attributes)?.[1] ?? fieldName);
+    }
+    models.set(name, { table, columns });
+  }
+  return models;
+}
+
+describe('schema.prisma and the migrated database', () => {
+  test('when both are read, then they have the same tables and columns', async () => {
+    const models = await parseSchema();
+    const { rows } = await pool.query<{ table_name: string; column_name: string }>(
+      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'",
+    );
+    const database = new Map<string, Set<string>>();
+    for (const row of rows) database.set(row.table_name, (database.get(row.table_name) ?? new Set()).add(row.column_name));
+    expect([...database.keys()].sort()).toEqual([...models.values()].map((model) => model.table).sort());
+    for (const model of models.values()) {
+      expect([...(database.get(model.table) ?? [])].sort(), model.table).toEqual([...model.columns].sort());
+    }
+  });
+
+  test('when every model is written and read back through the generated client, then the values survive', async () => {
+    const user = await prisma.user.create({ data: { email: `schema-${Date.now()}@test.paygate` } });
+    const account = await prisma.account.create({ data: { userId: user.id, kind: 'wallet', currency: 'EUR', balance: 500n } });
+    const key = await prisma.apiKey.create({ data: { userId: user.id, keyHash: 'a'.repeat(64), keyPrefix: 'pgk_aaaaaa' } });
+    const transaction = await prisma.transaction.create({
+      data: { userId: user.id, accountId: account.id, type: 'deposit', amount: 500n, currency: 'EUR', idempotencyKey: 'k1', requestId: 'r1' },
+    });
+    const event = await prisma.transactionEvent.create({ data: { transactionId: transaction.id, toStatus: 'pending', cause: 'test' } });
+    const clearing = await prisma.account.create({ data: { kind: 'clearing', currency: 'EUR', shard: 0 } });
+    const posting = await prisma.ledgerPosting.create({
+      data: { kind: 'opening_balance', debitAccountId: clearing.id, creditAccountId: account.id, amount: 500n, currency: 'EUR' },
+    });
+    const idempotency = await prisma.idempotencyKey.create({
+      data: { userId: user.id, key: 'k1', method: 'POST', path: '/api/v1/deposits', fingerprint: 'f', status: 'completed', responseStatus: 202, responseBody: { ok: true }, transactionId: transaction.id },
+    });
+    const outbox = await prisma.outbox.create({ data: { topic: 'transactions.process', payload: { transaction_id: 1 } } });
+    await prisma.transaction.update({ where: { id: transaction.id }, data: { status: 'processing' } });
+    const webhook = await prisma.webhookEvent.create({
+      data: { dedupeKey: `d-${transaction.id}`, transactionId: transaction.id, bankReference: 'BNK-1', status: 'success', signedAt: new Date(), payload: { a: 1 }, outcome: 'applied' },
+    });
+
+    expect(await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).toEqual(user);
+    expect(await prisma.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ balance: 500n, held: 0n, currency: 'EUR' });
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).toEqual(key);
+    expect(await prisma.transaction.findUniqueOrThrow({ where: { id: transaction.id } })).toMatchObject({ amount: 500n, status: 'processing' });
+    expect(await prisma.transactionEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
+    expect(await prisma.ledgerPosting.findUniqueOrThrow({ where: { id: posting.id } })).toEqual(posting);
+    expect(await prisma.idempotencyKey.findUniqueOrThrow({ where: { id: idempotency.id } })).toMatchObject({ responseBody: { ok: true } });
+    expect(await prisma.outbox.findUniqueOrThrow({ where: { id: outbox.id } })).toMatchObject({ headers: {}, publishedAt: null });
+    expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: webhook.id } })).toEqual(webhook);
+  });
+});

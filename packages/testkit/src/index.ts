@@ -1,0 +1,2 @@
+export * from './isolated-run';
+export * from './services';
