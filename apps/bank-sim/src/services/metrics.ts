@@ -1,0 +1,45 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+/** Order answers, settlements and webhook deliveries, on a registry per bank so tests can run several. */
+export type OrderAnswer =
+  'accepted' | 'replayed' | 'unavailable' | 'invalid_request' | 'idempotency_key_reused' | 'order_book_full';
+export type DeliveryResult = 'delivered' | 'failed_attempt' | 'gave_up' | 'dropped';
+
+export interface Metrics {
+  registry: Registry;
+  ordersTotal: Counter<'answer'>;
+  settlementsTotal: Counter<'status'>;
+  webhookDeliveriesTotal: Counter<'result'>;
+  ordersInBook: Gauge;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'bank_sim_' });
+  return {
+    registry,
+    ordersTotal: new Counter({
+      name: 'bank_sim_orders_total',
+      help: 'POST /v1/payments answers by kind (accepted, replayed, unavailable, ...).',
+      labelNames: ['answer'],
+      registers: [registry],
+    }),
+    settlementsTotal: new Counter({
+      name: 'bank_sim_settlements_total',
+      help: 'Orders settled, by final status.',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    webhookDeliveriesTotal: new Counter({
+      name: 'bank_sim_webhook_deliveries_total',
+      help: 'Webhook attempts by result (delivered, failed_attempt, gave_up, dropped).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    ordersInBook: new Gauge({
+      name: 'bank_sim_orders_in_book',
+      help: 'Orders held in memory (bounded by BANK_ORDER_COUNT_MAX).',
+      registers: [registry],
+    }),
+  };
+}
