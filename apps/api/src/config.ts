@@ -46,6 +46,8 @@ const ENV = z.object({
   REQUEST_TIMEOUT_MS: int(1_000, 120_000).default(15_000),
   SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
   HEALTH_CHECK_TIMEOUT_MS: int(50, 30_000).default(1_500),
+  AUTH_CACHE_TTL_MS: int(0, 60_000).default(2_000),
+  AUTH_CACHE_ENTRIES_MAX: int(1, 1_000_000).default(10_000),
   API_URL: url(['http:', 'https:']).default('http://127.0.0.1:8000'),
 });
 
@@ -90,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     idempotency: { ttlHours: e.IDEMPOTENCY_TTL_HOURS },
     health: { timeoutMs: e.HEALTH_CHECK_TIMEOUT_MS },
+    auth: { cacheTtlMs: e.AUTH_CACHE_TTL_MS, cacheEntriesMax: e.AUTH_CACHE_ENTRIES_MAX },
   };
 }
 

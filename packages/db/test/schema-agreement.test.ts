@@ -60,7 +60,8 @@ describe('schema.prisma and the migrated database', () => {
       data: { userId: user.id, accountId: account.id, type: 'deposit', amount: 500n, currency: 'EUR', idempotencyKey: 'k1', requestId: 'r1' },
     });
     const event = await prisma.transactionEvent.create({ data: { transactionId: transaction.id, toStatus: 'pending', cause: 'test' } });
-    const clearing = await prisma.account.create({ data: { kind: 'clearing', currency: 'EUR', shard: 0 } });
+    // Balances match the posting below, so the shared test database's ledger stays sound for other suites.
+    const clearing = await prisma.account.create({ data: { kind: 'clearing', currency: 'EUR', shard: 0, balance: -500n } });
     const posting = await prisma.ledgerPosting.create({
       data: { kind: 'opening_balance', debitAccountId: clearing.id, creditAccountId: account.id, amount: 500n, currency: 'EUR' },
     });

@@ -1,5 +1,6 @@
 export * from './assert';
 export * from './backoff';
+export * from './bank-failure';
 export * from './canonical-json';
 export * from './circuit-breaker';
 export * from './cursor';

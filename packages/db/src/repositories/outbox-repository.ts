@@ -52,6 +52,37 @@ export class OutboxRepository {
     }
   }
 
+  /**
+   * The reconciler's way to recover a lost message: for each given transaction that is still pending,
+   * freshen its updated_at and, unless an unpublished outbox message for it is already waiting, insert a
+   * new one (the same payload paygate_create_transaction writes) and wake the relay. Returns the ids that
+   * got a new message. Rows another session holds locked are skipped; the next pass sees them again.
+   */
+  async requeuePending(transactionIds: number[]): Promise<number[]> {
+    if (transactionIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ transaction_id: string }>(
+      `WITH stuck AS (
+         SELECT t.id, t.user_id, t.type, t.amount, t.currency, t.request_id FROM transactions t
+          WHERE t.id = ANY($1::bigint[]) AND t.status = 'pending'
+          FOR UPDATE SKIP LOCKED
+       ), touched AS (
+         UPDATE transactions t SET updated_at = now() FROM stuck WHERE t.id = stuck.id
+       ), requeued AS (
+         INSERT INTO outbox (topic, payload, headers)
+         SELECT 'transactions.process',
+                jsonb_build_object('transaction_id', stuck.id, 'user_id', stuck.user_id, 'type', stuck.type,
+                                   'amount_minor', stuck.amount::text, 'currency', stuck.currency, 'request_id', stuck.request_id),
+                jsonb_strip_nulls(jsonb_build_object('x-request-id', stuck.request_id))
+           FROM stuck
+          WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.published_at IS NULL AND o.payload->>'transaction_id' = stuck.id::text)
+         RETURNING payload->>'transaction_id' AS transaction_id
+       )
+       SELECT transaction_id, pg_notify('paygate_outbox', '') FROM requeued`,
+      [transactionIds],
+    );
+    return rows.map((row) => toId(row.transaction_id));
+  }
+
   /** Age in ms of the oldest unpublished message (0 when none): the relay's lag. */
   async oldestUnpublishedAgeMs(): Promise<number> {
     const { rows } = await this.pool.query<{ age_ms: string | null }>(

@@ -121,7 +121,7 @@ CREATE TABLE idempotency_keys (
   fingerprint      text NOT NULL,
   status           text NOT NULL DEFAULT 'in_progress',
   response_status  integer,
-  response_body    jsonb,
+  response_body    json,
   transaction_id   bigint REFERENCES transactions (id),
   created_at       timestamptz(3) NOT NULL DEFAULT now(),
   completed_at     timestamptz(3),

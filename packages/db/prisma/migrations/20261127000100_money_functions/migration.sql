@@ -16,9 +16,10 @@ LANGUAGE sql STABLE STRICT AS $$
 $$;
 
 -- The wire form of a transaction; must equal encodeTransaction in @paygate/contracts (a test compares them).
-CREATE FUNCTION paygate_transaction_json(t transactions) RETURNS jsonb
+-- json, not jsonb, so the stored answer keeps its key order and a replay is the same text.
+CREATE FUNCTION paygate_transaction_json(t transactions) RETURNS json
 LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object(
+  SELECT json_build_object(
     'id', t.id, 'user_id', t.user_id, 'type', t.type, 'status', t.status,
     'amount', paygate_format_amount(t.amount), 'currency', t.currency,
     'bank_reference', t.bank_reference, 'error_code', t.error_code, 'error_message', t.error_message,
@@ -65,7 +66,7 @@ $$;
 CREATE FUNCTION paygate_create_transaction(
   p_user_id bigint, p_type text, p_amount bigint, p_currency text,
   p_key text, p_method text, p_path text, p_fingerprint text, p_request_id text, p_key_ttl interval
-) RETURNS TABLE (outcome text, response_status integer, response_body jsonb, transaction_id bigint)
+) RETURNS TABLE (outcome text, response_status integer, response_body json, transaction_id bigint)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -73,12 +74,12 @@ DECLARE
   v_wallet accounts%ROWTYPE;
   v_transaction transactions%ROWTYPE;
   v_key_id bigint;
-  v_body jsonb;
+  v_body json;
 BEGIN
   -- One request per (user, key) at a time. A concurrent duplicate does not queue behind the first: it is
   -- told 409 at once, as the Idempotency-Key draft asks.
   IF NOT pg_try_advisory_xact_lock(hashtextextended(p_user_id::text || ':' || p_key, 0)) THEN
-    RETURN QUERY SELECT 'in_progress'::text, 409, NULL::jsonb, NULL::bigint;
+    RETURN QUERY SELECT 'in_progress'::text, 409, NULL::json, NULL::bigint;
     RETURN;
   END IF;
 
@@ -88,10 +89,10 @@ BEGIN
       -- Expired but not yet swept: the key is free again.
       DELETE FROM idempotency_keys WHERE id = v_existing.id;
     ELSIF v_existing.fingerprint <> p_fingerprint THEN
-      RETURN QUERY SELECT 'key_reused'::text, 422, NULL::jsonb, v_existing.transaction_id;
+      RETURN QUERY SELECT 'key_reused'::text, 422, NULL::json, v_existing.transaction_id;
       RETURN;
     ELSIF v_existing.status = 'in_progress' THEN
-      RETURN QUERY SELECT 'in_progress'::text, 409, NULL::jsonb, v_existing.transaction_id;
+      RETURN QUERY SELECT 'in_progress'::text, 409, NULL::json, v_existing.transaction_id;
       RETURN;
     ELSE
       RETURN QUERY SELECT 'replayed'::text, v_existing.response_status, v_existing.response_body, v_existing.transaction_id;
@@ -107,7 +108,7 @@ BEGIN
     SELECT * INTO v_wallet FROM accounts a WHERE a.user_id = p_user_id AND a.kind = 'wallet' AND a.currency = p_currency;
   END IF;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 'no_wallet'::text, 422, NULL::jsonb, NULL::bigint;
+    RETURN QUERY SELECT 'no_wallet'::text, 422, NULL::json, NULL::bigint;
     RETURN;
   END IF;
 
@@ -117,11 +118,11 @@ BEGIN
 
   IF p_type = 'withdrawal' THEN
     IF v_wallet.balance - v_wallet.held < p_amount THEN
-      v_body := jsonb_build_object(
+      v_body := json_build_object(
         'error', 'insufficient_balance',
         'message', 'Insufficient balance: ' || paygate_format_amount(v_wallet.balance - v_wallet.held) || ' ' || p_currency
                    || ' available, ' || paygate_format_amount(p_amount) || ' ' || p_currency || ' requested.',
-        'details', jsonb_build_object(
+        'details', json_build_object(
           'available_balance', paygate_format_amount(v_wallet.balance - v_wallet.held),
           'requested_amount', paygate_format_amount(p_amount),
           'currency', p_currency),

@@ -1,0 +1,39 @@
+import cors from 'cors';
+import express from 'express';
+import helmet from 'helmet';
+
+import type { ApiDeps, Services } from './deps';
+import { buildServices } from './deps';
+import { errorHandler, notFound } from './entry-points/http/error-handler';
+import { requestId } from './entry-points/http/request-id';
+import { requestLog } from './entry-points/http/request-log';
+import { router } from './entry-points/http/router';
+
+/** The express app, without listen(), so tests run it in-process on port 0. */
+export function createApp(deps: ApiDeps): { app: express.Express; services: Services } {
+  const services = buildServices(deps);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.http.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(requestId());
+  app.use(requestLog(deps.logger, deps.metrics));
+  app.use(
+    helmet({
+      // The docs page (swagger-ui) needs inline styles; scripts stay same-origin only.
+      contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null } },
+    }),
+  );
+  app.use(
+    cors({
+      origin: deps.config.http.corsOrigins,
+      allowedHeaders: ['Content-Type', 'X-API-Key', 'Authorization', 'Idempotency-Key', 'X-Request-ID'],
+      exposedHeaders: ['X-Request-ID', 'Idempotent-Replayed', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Location'],
+      maxAge: 600,
+    }),
+  );
+  app.use(router(deps, services));
+  app.use(notFound());
+  app.use(errorHandler(deps.logger));
+  return { app, services };
+}

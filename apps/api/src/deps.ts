@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+
+import type { Pool } from '@paygate/db';
+import { SettlementRepository, TransactionsRepository, UsersRepository } from '@paygate/db';
+
+import type { ApiConfig } from './config';
+import type { AmqpProbe } from './infra/amqp-probe';
+import type { Logger } from './infra/logger';
+import type { Metrics } from './infra/metrics';
+import { RateLimiter } from './infra/rate-limiter';
+import { KeyAuthenticator } from './services/authenticate-key';
+
+/** Everything the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp. */
+export interface ApiDeps {
+  config: ApiConfig;
+  logger: Logger;
+  metrics: Metrics;
+  pool: Pool;
+  redis: Redis;
+  amqp: AmqpProbe;
+  clock: () => Date;
+}
+
+export interface Services {
+  transactions: TransactionsRepository;
+  settlement: SettlementRepository;
+  authenticator: KeyAuthenticator;
+  limiter: RateLimiter;
+}
+
+export function buildServices(deps: ApiDeps): Services {
+  return {
+    transactions: new TransactionsRepository(deps.pool),
+    settlement: new SettlementRepository(deps.pool),
+    authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
+      cacheTtlMs: deps.config.auth.cacheTtlMs,
+      cacheEntriesMax: deps.config.auth.cacheEntriesMax,
+    }),
+    limiter: new RateLimiter(deps.redis, { prefix: deps.config.redis.prefix, windowMs: deps.config.rateLimit.windowMs }),
+  };
+}

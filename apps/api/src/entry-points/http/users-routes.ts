@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import type { RequestHandler } from 'express';
+
+import { encodeBalance, UserIdParams, UserTransactionListQuery } from '@paygate/contracts';
+import { DomainError } from '@paygate/domain';
+
+import type { Services } from '../../deps';
+import { authOf } from './context';
+import type { Limits } from './limits';
+import { listPage } from './list-page';
+import { methodNotAllowed } from './method-not-allowed';
+import { decode } from './validate';
+
+/** /users/{user_id}/...: only your own user id; another user's is a 403. */
+export function usersRouter(services: Services, limits: Limits): Router {
+  const router = Router();
+
+  router
+    .route('/users/:user_id/balance')
+    .get(ownUserOnly, limits.balance, async (_req, res) => {
+      const auth = authOf(res);
+      const balance = await services.transactions.balance(auth.user.id);
+      if (!balance) throw new DomainError('not_found', 'You have no wallet yet.');
+      res.json(encodeBalance(balance));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/users/:user_id/transactions')
+    .get(ownUserOnly, limits.history, async (req, res) => {
+      const auth = authOf(res);
+      const query = decode(UserTransactionListQuery, req.query, 'query');
+      res.json(await listPage(services.transactions, { userId: auth.user.id, type: query.type }, query));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  return router;
+}
+
+const ownUserOnly: RequestHandler = (req, res, next) => {
+  const { user_id: userId } = decode(UserIdParams, req.params, 'path');
+  if (userId !== authOf(res).user.id) throw new DomainError('forbidden', 'You can only see your own user.');
+  next();
+};

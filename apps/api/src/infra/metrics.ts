@@ -1,0 +1,49 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The API's Prometheus metrics, in a registry of its own so several apps can run in one test process. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'paygate_api_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'paygate_api_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route and status.',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    transactionsCreated: new Counter({
+      name: 'paygate_api_transactions_created_total',
+      help: 'Create requests by type and outcome (created, replayed, insufficient_balance, ...).',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhooks: new Counter({
+      name: 'paygate_api_bank_webhooks_total',
+      help: 'Bank callbacks by outcome (applied, duplicate, ignored, invalid_signature, stale, not_found, not_ready).',
+      labelNames: ['outcome', 'status'] as const,
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'paygate_api_rate_limited_total',
+      help: 'Requests refused with 429, by scope.',
+      labelNames: ['scope'] as const,
+      registers: [registry],
+    }),
+    rateLimiterErrors: new Counter({
+      name: 'paygate_api_rate_limiter_errors_total',
+      help: 'Rate limit checks that could not reach Redis, by the decision taken (allowed when failing open).',
+      labelNames: ['decision'] as const,
+      registers: [registry],
+    }),
+    dependencyUp: new Gauge({
+      name: 'paygate_api_dependency_up',
+      help: 'Last health check result per dependency (1 up, 0 down).',
+      labelNames: ['dependency'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

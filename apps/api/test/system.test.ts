@@ -1,0 +1,110 @@
+// Goal: the operational surface behaves: health names what is down, errors never leak internals, request
+// ids flow, security headers and CORS are right, docs and metrics are served.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { HealthWire } from '@paygate/contracts';
+
+import type { TestApi } from './setup/api';
+import { call, getAs, givenUser, postDeposit, startApi } from './setup/api';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.close());
+
+describe('GET /health', () => {
+  test('when PostgreSQL, Redis and RabbitMQ answer, then 200 ok', async () => {
+    const answer = await call(api.baseUrl, '/health');
+    expect(answer.status).toBe(200);
+    expect(HealthWire.parse(answer.body)).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up', rabbitmq: 'up' }, down: [] });
+  });
+
+  test.each([
+    ['redis', { REDIS_URL: 'redis://127.0.0.1:1' }],
+    ['rabbitmq', { AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' }],
+    ['postgres', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate', DATABASE_CONNECTION_TIMEOUT_MS: '500' }],
+  ])('when %s is down, then 503 naming it', async (name, env) => {
+    const broken = await startApi({ ...env, HEALTH_CHECK_TIMEOUT_MS: '1000' });
+    try {
+      const answer = await call(broken.baseUrl, '/health');
+      expect(answer.status).toBe(503);
+      expect(answer.body.down).toEqual([name]);
+      expect(answer.body.checks[name]).toBe('down');
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
+describe('errors', () => {
+  test('when the database is unreachable mid-request, then 500 internal_error with a request id, logged, and no internals leak', async () => {
+    const broken = await startApi({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate', DATABASE_CONNECTION_TIMEOUT_MS: '300', LOG_LEVEL: 'error' });
+    try {
+      const answer = await call(broken.baseUrl, '/api/v1/deposits', { headers: { 'x-api-key': 'pgk_whatever', 'idempotency-key': 'k' }, body: { amount: '1.00' } });
+      expect(answer.status).toBe(500);
+      expect(Object.keys(answer.body).sort()).toEqual(['error', 'message', 'request_id']);
+      expect(answer.body.error).toBe('internal_error');
+      expect(answer.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack|\.ts|SELECT/);
+      expect(broken.logLines.join('\n')).toContain(answer.body.request_id);
+      expect(broken.logLines.join('\n')).not.toContain('pgk_whatever');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  test('when a route does not exist, then 404 in the same shape', async () => {
+    const answer = await call(api.baseUrl, '/nope');
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ error: 'not_found', message: 'No route GET /nope', request_id: answer.headers.get('x-request-id') });
+  });
+});
+
+describe('request ids, headers and CORS', () => {
+  test('when the caller sends a sane X-Request-ID, then it is echoed and stored on the transaction; an insane one is replaced', async () => {
+    const user = await givenUser();
+    const answer = await postDeposit(api, user, '1.00', undefined, { 'x-request-id': 'client-req-42' });
+    expect(answer.headers.get('x-request-id')).toBe('client-req-42');
+    const detail = await getAs(api, user, `/api/v1/deposits/${answer.body.id}`);
+    expect(detail.body.events[0].request_id).toBe('client-req-42');
+    const odd = await call(api.baseUrl, '/', { headers: { 'x-request-id': 'bad id with spaces <script>' } });
+    expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('when any response is sent, then helmet headers are on it', async () => {
+    const answer = await call(api.baseUrl, '/');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(answer.headers.get('x-powered-by')).toBeNull();
+  });
+
+  test('when the web app origin asks, then CORS allows it; another origin gets no CORS grant', async () => {
+    const allowed = await call(api.baseUrl, '/api/v1/deposits', { method: 'OPTIONS', headers: { origin: 'http://localhost:5500', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key,idempotency-key,content-type' } });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5500');
+    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+    const other = await call(api.baseUrl, '/api/v1/deposits', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('docs and metrics', () => {
+  test('when GET /, /openapi.json and /docs, then info, the OpenAPI 3.1 document and an HTML page', async () => {
+    expect((await call(api.baseUrl, '/')).body).toMatchObject({ name: 'Paygate API', docs: '/docs' });
+    const openApi = await call(api.baseUrl, '/openapi.json');
+    expect(openApi.body.openapi).toBe('3.1.0');
+    expect(Object.keys(openApi.body.paths)).toContain('/api/v1/deposits');
+    const docs = await fetch(`${api.baseUrl}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger-ui');
+  });
+
+  test('when requests were served, then /metrics has the latency histogram by route and status', async () => {
+    const user = await givenUser();
+    await getAs(api, user, `/api/v1/users/${user.id}/balance`);
+    const metrics = await fetch(`${api.baseUrl}/metrics`).then((response) => response.text());
+    expect(metrics).toContain('paygate_api_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/users/:user_id/balance",status="200"}');
+    expect(metrics).toContain('paygate_api_process_resident_memory_bytes');
+  });
+});

@@ -1,0 +1,92 @@
+// Goal: users read their own deposits and withdrawals (one with its audit trail, or paginated lists) and
+// never anyone else's. Method: create through the API, read back through the API.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { SettlementRepository } from '@paygate/db';
+
+import type { TestApi } from './setup/api';
+import { getAs, givenUser, postDeposit, postWithdrawal, startApi } from './setup/api';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.close());
+
+describe('GET /api/v1/deposits/{id} and /withdrawals/{id}', () => {
+  test('when the transaction is yours, then it comes with its events in order', async () => {
+    const user = await givenUser('10.00');
+    const deposit = await postDeposit(api, user, '5.00');
+    const settlement = new SettlementRepository(api.pool);
+    await settlement.startProcessing(deposit.body.id, 'test.worker', 'req-worker');
+    await settlement.settle({ transactionId: deposit.body.id, status: 'success', bankReference: 'BNK-READ1', errorCode: null, errorMessage: null, cause: 'test.bank', requestId: null });
+    const answer = await getAs(api, user, `/api/v1/deposits/${deposit.body.id}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ id: deposit.body.id, status: 'success', bank_reference: 'BNK-READ1', completed_at: expect.any(String) });
+    expect(answer.body.events.map((event: { from_status: string | null; to_status: string }) => `${event.from_status ?? '-'}>${event.to_status}`)).toEqual([
+      '->pending',
+      'pending>processing',
+      'processing>success',
+    ]);
+    expect(answer.body.events[0].request_id).toBe(deposit.headers.get('x-request-id'));
+  });
+
+  test("when the transaction is another user's, then 404 as if it did not exist", async () => {
+    const [owner, other] = [await givenUser(), await givenUser()];
+    const deposit = await postDeposit(api, owner, '5.00');
+    const answer = await getAs(api, other, `/api/v1/deposits/${deposit.body.id}`);
+    expect(answer.status).toBe(404);
+    expect(answer.body.error).toBe('not_found');
+  });
+
+  test('when a deposit is asked for as a withdrawal, then 404', async () => {
+    const user = await givenUser();
+    const deposit = await postDeposit(api, user, '5.00');
+    expect((await getAs(api, user, `/api/v1/withdrawals/${deposit.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('GET /api/v1/deposits and /withdrawals', () => {
+  test('when listing, then only your transactions of that type appear, newest first, with the page fields', async () => {
+    const [user, other] = [await givenUser('100.00'), await givenUser('100.00')];
+    const ids: number[] = [];
+    for (const amount of ['1.00', '2.00', '3.00']) ids.push((await postDeposit(api, user, amount)).body.id);
+    await postWithdrawal(api, user, '4.00');
+    await postDeposit(api, other, '9.00');
+    const deposits = await getAs(api, user, '/api/v1/deposits');
+    expect(deposits.body).toMatchObject({ total: 3, limit: 20, offset: 0, has_more: false, next_cursor: null });
+    expect(deposits.body.items.map((item: { id: number }) => item.id)).toEqual([...ids].reverse());
+    const withdrawals = await getAs(api, user, '/api/v1/withdrawals');
+    expect(withdrawals.body.items.map((item: { amount: string }) => item.amount)).toEqual(['4.00']);
+  });
+
+  test('when paging with limit and the cursor, then every item appears once and has_more ends false', async () => {
+    const user = await givenUser();
+    for (let index = 1; index <= 5; index += 1) await postDeposit(api, user, `${index}.00`);
+    const seen: string[] = [];
+    let path = '/api/v1/deposits?limit=2';
+    for (let page = 0; page < 5; page += 1) {
+      const answer = await getAs(api, user, path);
+      expect(answer.status).toBe(200);
+      seen.push(...answer.body.items.map((item: { amount: string }) => item.amount));
+      if (!answer.body.has_more) break;
+      path = `/api/v1/deposits?limit=2&cursor=${answer.body.next_cursor}`;
+    }
+    expect(seen).toEqual(['5.00', '4.00', '3.00', '2.00', '1.00']);
+    const offsetPage = await getAs(api, user, '/api/v1/deposits?limit=2&offset=4');
+    expect(offsetPage.body).toMatchObject({ total: 5, offset: 4, has_more: false });
+    expect(offsetPage.body.items.map((item: { amount: string }) => item.amount)).toEqual(['1.00']);
+  });
+
+  test('when filtering by status and creation time, then only matching transactions are listed', async () => {
+    const user = await givenUser();
+    const first = await postDeposit(api, user, '1.00');
+    await new SettlementRepository(api.pool).startProcessing(first.body.id, 'test', null);
+    await postDeposit(api, user, '2.00');
+    const processing = await getAs(api, user, '/api/v1/deposits?status=processing');
+    expect(processing.body.items.map((item: { id: number }) => item.id)).toEqual([first.body.id]);
+    const future = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    expect((await getAs(api, user, `/api/v1/deposits?created_from=${future}`)).body.total).toBe(0);
+    expect((await getAs(api, user, `/api/v1/deposits?created_to=${future}`)).body.total).toBe(2);
+  });
+});
