@@ -1,0 +1,141 @@
+import type {
+  BalanceWire,
+  TransactionDetailWire,
+  TransactionPage,
+  TransactionWire,
+  UserWire,
+} from '@paygate/contracts';
+import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
+
+import { ApiError, readProblem } from './problems';
+
+/**
+ * The only code that talks to the API. It calls relative URLs under /api/v1 on its own origin (the dev
+ * server, `vite preview` and nginx forward them), sends the key as X-API-Key, bounds every call with a
+ * timeout, and turns every failure into an ApiError. The contracts are imported as types only, so no
+ * schema library ends up in the bundle.
+ */
+
+export interface ApiClientOptions {
+  /** '' in the browser (same origin); an absolute origin in tests. */
+  baseUrl: string;
+  fetch: typeof fetch;
+  requestTimeoutMs: number;
+  /** Read on every call, so the key's only home is sessionStorage. */
+  getApiKey: () => string | null;
+  /** Called when an authenticated call answers 401 (or finds no key): the session is over. */
+  onUnauthorized: () => void;
+}
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string | undefined;
+  status?: TransactionStatus | undefined;
+}
+
+interface RequestOptions {
+  auth: boolean;
+  body?: unknown;
+  idempotencyKey?: string;
+  signal?: AbortSignal | undefined;
+}
+
+export class ApiClient {
+  readonly #options: ApiClientOptions;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = options;
+  }
+
+  login(email: string, apiKey: string): Promise<UserWire> {
+    return this.#request('POST', '/auth/login', { auth: false, body: { email, api_key: apiKey } });
+  }
+
+  getBalance(userId: number, signal?: AbortSignal): Promise<BalanceWire> {
+    return this.#request('GET', `/users/${userId}/balance`, { auth: true, signal });
+  }
+
+  listUserTransactions(userId: number, query: ListQuery, signal?: AbortSignal): Promise<TransactionPage> {
+    return this.#request('GET', `/users/${userId}/transactions${queryString(query)}`, { auth: true, signal });
+  }
+
+  listTransactions(type: TransactionType, query: ListQuery, signal?: AbortSignal): Promise<TransactionPage> {
+    return this.#request('GET', `/${collection(type)}${queryString(query)}`, { auth: true, signal });
+  }
+
+  getTransaction(type: TransactionType, id: number, signal?: AbortSignal): Promise<TransactionDetailWire> {
+    return this.#request('GET', `/${collection(type)}/${id}`, { auth: true, signal });
+  }
+
+  /** `amount` is the normalised decimal text ("12.30"); the same key must go with the same amount. */
+  createTransaction(type: TransactionType, amount: string, idempotencyKey: string): Promise<TransactionWire> {
+    return this.#request('POST', `/${collection(type)}`, { auth: true, body: { amount }, idempotencyKey });
+  }
+
+  async #request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions): Promise<T> {
+    const headers = new Headers({ Accept: 'application/json' });
+    if (options.auth) {
+      const apiKey = this.#options.getApiKey();
+      if (apiKey === null) {
+        this.#options.onUnauthorized();
+        throw new ApiError({ kind: 'unauthorized', requestId: null });
+      }
+      headers.set('X-API-Key', apiKey);
+    }
+    if (options.idempotencyKey !== undefined) headers.set('Idempotency-Key', options.idempotencyKey);
+    if (options.body !== undefined) headers.set('Content-Type', 'application/json');
+
+    const response = await this.#send(`${this.#options.baseUrl}/api/v1${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+    if (!response.ok) {
+      const problem = await readProblem(response);
+      if (problem.kind === 'unauthorized' && options.auth) this.#options.onUnauthorized();
+      throw new ApiError(problem);
+    }
+    try {
+      return (await response.json()) as T;
+    } catch (cause) {
+      throw new ApiError(
+        {
+          kind: 'unexpected',
+          status: response.status,
+          code: null,
+          message: 'The answer was not JSON.',
+          requestId: response.headers.get('X-Request-ID'),
+        },
+        { cause },
+      );
+    }
+  }
+
+  async #send(
+    url: string,
+    init: { method: string; headers: Headers; body: string | null; signal: AbortSignal | undefined },
+  ): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    try {
+      return await this.#options.fetch(url, { ...init, signal, credentials: 'same-origin', cache: 'no-store' });
+    } catch (cause) {
+      // A caller's abort (react-query cancelling a stale request) is not a failure to show anyone.
+      if (init.signal?.aborted === true) throw cause;
+      if (timeout.aborted) throw new ApiError({ kind: 'timeout' }, { cause });
+      throw new ApiError({ kind: 'network' }, { cause });
+    }
+  }
+}
+
+export function collection(type: TransactionType): 'deposits' | 'withdrawals' {
+  return type === 'deposit' ? 'deposits' : 'withdrawals';
+}
+
+function queryString(query: ListQuery): string {
+  const params = new URLSearchParams({ limit: String(query.limit) });
+  if (query.cursor !== undefined) params.set('cursor', query.cursor);
+  if (query.status !== undefined) params.set('status', query.status);
+  return `?${params.toString()}`;
+}

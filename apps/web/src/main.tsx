@@ -1,0 +1,31 @@
+import './styles.css';
+
+import { QueryClient } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+
+import { App } from './app';
+import type { AppDeps } from './deps';
+import { queryDefaults } from './deps';
+import { DEFAULT_SETTINGS } from './settings';
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root element');
+
+const deps: AppDeps = {
+  // Bound: fetch called as a method of another object throws "Illegal invocation" in browsers.
+  fetch: window.fetch.bind(window),
+  baseUrl: '',
+  storage: window.sessionStorage,
+  settings: DEFAULT_SETTINGS,
+  queryClient: new QueryClient({ defaultOptions: queryDefaults(DEFAULT_SETTINGS) }),
+};
+
+createRoot(root).render(
+  <StrictMode>
+    <BrowserRouter>
+      <App deps={deps} />
+    </BrowserRouter>
+  </StrictMode>,
+);

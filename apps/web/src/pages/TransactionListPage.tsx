@@ -1,0 +1,126 @@
+import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
+import { isTransactionStatus, TRANSACTION_STATUSES } from '@paygate/domain/transaction-status';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+
+import { problemOf } from '../api/problems';
+import { ProblemAlert } from '../components/ProblemAlert';
+import { TransactionTable } from '../components/TransactionTable';
+import { STATUS_LABELS } from '../format';
+import { useTransactionPage } from '../queries';
+
+const PLURAL: Record<TransactionType, string> = { deposit: 'deposits', withdrawal: 'withdrawals' };
+
+/**
+ * The full history of one type, newest first. Pages follow the API's opaque keyset cursor: "Next" pushes
+ * `next_cursor` on a stack and "Previous" pops it. The status filter lives in the URL (?status=failed) so
+ * it survives a reload; the cursor stack does not, since a cursor is only meaningful from page one.
+ */
+export function TransactionListPage({ type }: { type: TransactionType }) {
+  const [params, setParams] = useSearchParams();
+  const raw = params.get('status');
+  const status = isTransactionStatus(raw) ? raw : undefined;
+  const noun = PLURAL[type];
+  const title = noun.charAt(0).toUpperCase() + noun.slice(1);
+
+  return (
+    <>
+      <title>{`${title} · Paygate`}</title>
+      <div className="page-header page-header--split">
+        <h1 tabIndex={-1}>{title}</h1>
+        <div className="field field--inline">
+          <label htmlFor="status-filter">Status</label>
+          <select
+            id="status-filter"
+            value={status ?? 'all'}
+            data-testid="status-filter"
+            onChange={(event) => setParams(event.target.value === 'all' ? {} : { status: event.target.value })}
+          >
+            <option value="all">All</option>
+            {TRANSACTION_STATUSES.map((value) => (
+              <option key={value} value={value}>
+                {STATUS_LABELS[value]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {/* A new filter starts again from page one, with an empty cursor stack. */}
+      <TransactionPages key={status ?? 'all'} type={type} status={status} noun={noun} />
+    </>
+  );
+}
+
+function TransactionPages({
+  type,
+  status,
+  noun,
+}: {
+  type: TransactionType;
+  status: TransactionStatus | undefined;
+  noun: string;
+}) {
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const page = useTransactionPage(type, status, cursor);
+  const data = page.data;
+  const busy = page.isFetching;
+  const pageNumber = cursors.length + 1;
+  const filterWord = status === undefined ? '' : `${STATUS_LABELS[status].toLowerCase()} `;
+
+  return (
+    <section className="card" aria-busy={busy} aria-label={`${noun} list`}>
+      {page.isError && (
+        <ProblemAlert
+          problem={problemOf(page.error)}
+          testId="list-error"
+          onRetry={() => void page.refetch()}
+          retrying={busy}
+        />
+      )}
+      {data === undefined ? (
+        !page.isError && <p className="muted">Loading {noun}…</p>
+      ) : data.items.length === 0 ? (
+        <p className="empty" data-testid="list-empty">
+          No {filterWord}
+          {noun} yet.
+        </p>
+      ) : (
+        <TransactionTable
+          items={data.items}
+          caption={`Your ${filterWord}${noun}, newest first`}
+          testId="transaction-list"
+        />
+      )}
+      {data !== undefined && (
+        <nav className="pagination" aria-label="Pagination">
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={cursors.length === 0 || busy}
+            onClick={() => setCursors((stack) => stack.slice(0, -1))}
+            data-testid="pagination-previous"
+          >
+            Previous
+          </button>
+          <p className="pagination__status" aria-live="polite" data-testid="pagination-page" data-page={pageNumber}>
+            Page {pageNumber} of {Math.max(1, Math.ceil(data.total / data.limit))} · {data.total} {filterWord}
+            {noun}
+          </p>
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={!data.has_more || data.next_cursor === null || busy}
+            onClick={() => {
+              const next = data.next_cursor;
+              if (next !== null) setCursors((stack) => [...stack, next]);
+            }}
+            data-testid="pagination-next"
+          >
+            Next
+          </button>
+        </nav>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * Goal: the detail page follows a transaction live while it is pending or processing, and stops asking
+ * once it is terminal (success or failed), or after the polling time limit.
+ * Method: the real page against a local server that plays a transaction's life, one answer per request,
+ * with a 50 ms poll interval; requests are counted after the end to prove polling stopped.
+ */
+import type { TransactionStatus } from '@paygate/domain/transaction-status';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, test } from 'vitest';
+
+import { detail } from './support/fixtures';
+import type { LocalServer } from './support/local-server';
+import { startLocalServer } from './support/local-server';
+import { renderApp } from './support/render-app';
+
+const POLL_MS = 50;
+let server: LocalServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Answers GET /deposits/7 with each status in turn, then the last one forever. */
+async function playLife(statuses: TransactionStatus[]): Promise<LocalServer> {
+  return startLocalServer((request) => {
+    if (request.path !== '/api/v1/deposits/7')
+      return { status: 404, body: { error: 'not_found', message: 'no', request_id: 'r' } };
+    const index = server === undefined ? 0 : server.requestsTo('GET', '/api/v1/deposits/7').length - 1;
+    const status = statuses[Math.min(index, statuses.length - 1)] ?? 'pending';
+    return { status: 200, body: detail(status) };
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const detailRequests = () => server?.requestsTo('GET', '/api/v1/deposits/7').length ?? 0;
+
+describe('transaction detail polling', () => {
+  test('when the deposit goes pending -> processing -> success, then the page follows it and then stops asking', async () => {
+    server = await playLife(['pending', 'pending', 'processing', 'processing', 'success']);
+    renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+
+    const status = await screen.findByTestId('detail-status');
+    expect(within(status).getByTestId('status-badge')).toHaveAttribute('data-status', 'pending');
+    expect(screen.getByTestId('detail-polling')).toHaveTextContent('Updating automatically');
+
+    await waitFor(() =>
+      expect(within(status).getByTestId('status-badge')).toHaveAttribute('data-status', 'processing'),
+    );
+    await waitFor(() => expect(within(status).getByTestId('status-badge')).toHaveAttribute('data-status', 'success'), {
+      timeout: 5_000,
+    });
+    expect(status).toHaveAttribute('aria-live', 'polite');
+    expect(screen.queryByTestId('detail-polling')).not.toBeInTheDocument();
+    expect(screen.getByTestId('detail-bank-reference')).toHaveTextContent('BNK-9F3K2Q7M');
+    expect(screen.getAllByTestId('timeline-event').map((event) => event.dataset.toStatus)).toEqual([
+      'pending',
+      'processing',
+      'success',
+    ]);
+
+    const afterSuccess = detailRequests();
+    expect(afterSuccess).toBe(5);
+    await sleep(POLL_MS * 10);
+    expect(detailRequests()).toBe(afterSuccess);
+  });
+
+  test('when the transaction fails, then polling stops and the error code and message are shown', async () => {
+    server = await playLife(['processing', 'failed']);
+    renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+
+    const failure = await screen.findByTestId('detail-failure', {}, { timeout: 5_000 });
+    expect(failure).toHaveTextContent('The bank declined the payment');
+    expect(screen.getByTestId('detail-error-code')).toHaveTextContent('bank_declined');
+
+    const afterFailure = detailRequests();
+    await sleep(POLL_MS * 10);
+    expect(detailRequests()).toBe(afterFailure);
+  });
+
+  test('when the transaction is already terminal, then it is asked for once', async () => {
+    server = await playLife(['success']);
+    renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+
+    expect(await screen.findByTestId('detail-status')).toHaveTextContent('Success');
+    await sleep(POLL_MS * 10);
+    expect(detailRequests()).toBe(1);
+  });
+
+  test('when it stays pending past the polling limit, then polling stops and "Check again" asks once more', async () => {
+    server = await playLife(['pending']);
+    const user = userEvent.setup();
+    renderApp({
+      baseUrl: server.baseUrl,
+      path: '/deposits/7',
+      settings: { detailPollIntervalMs: POLL_MS, detailPollDurationMaxMs: POLL_MS * 6 },
+    });
+
+    expect(await screen.findByTestId('detail-poll-expired', {}, { timeout: 5_000 })).toHaveTextContent('Still pending');
+    // A poll sent just before the limit may still be on its way; count from after it landed.
+    await sleep(POLL_MS * 2);
+    const atExpiry = detailRequests();
+    await sleep(POLL_MS * 6);
+    expect(detailRequests()).toBe(atExpiry);
+
+    await user.click(screen.getByRole('button', { name: 'Check again' }));
+    await waitFor(() => expect(detailRequests()).toBeGreaterThan(atExpiry));
+  });
+
+  test('when the id belongs to the other type, then the page says so and links to it', async () => {
+    server = await startLocalServer(() => ({
+      status: 404,
+      body: { error: 'not_found', message: 'Not found', request_id: 'r' },
+    }));
+    renderApp({ baseUrl: server.baseUrl, path: '/deposits/9', settings: { detailPollIntervalMs: POLL_MS } });
+
+    expect(await screen.findByTestId('detail-error')).toHaveTextContent('We could not find deposit #9');
+    expect(screen.getByRole('link', { name: 'Look for withdrawal #9 instead' })).toHaveAttribute(
+      'href',
+      '/withdrawals/9',
+    );
+    await sleep(POLL_MS * 5);
+    expect(server.requests).toHaveLength(1);
+  });
+});

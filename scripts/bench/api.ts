@@ -1,0 +1,101 @@
+// `pnpm bench api`: the API under load (POST deposits, GET balance) beside pgbench running the same SQL.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+
+import { cpuModel, freshDatabase, load, pgbench, rssSampler, run, startApp, writeReport } from './lib';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const USERS = 200;
+const PORT = 18_080;
+
+export async function benchApi(): Promise<void> {
+  console.log(`bench api: ${CONNECTIONS} connections x ${SECONDS} s per scenario on ${cpuModel()}`);
+  run('pnpm', ['--filter', '@paygate/api', 'run', 'build']);
+  const databaseUrl = await freshDatabase('paygate_bench_api');
+  const keys = createUsers(databaseUrl);
+  const api = await startApp(
+    'api',
+    path.join('apps', 'api', 'dist', 'main.js'),
+    {
+      DATABASE_URL: databaseUrl,
+      API_PORT: String(PORT),
+      API_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      REDIS_PREFIX: `bench:${randomUUID().slice(0, 8)}:`,
+      RATE_LIMIT_BALANCE_PER_MIN: '100000000',
+      RATE_LIMIT_TRANSACTIONS_PER_MIN: '100000000',
+      RATE_LIMIT_GLOBAL_PER_MIN: '100000000',
+    },
+    `http://127.0.0.1:${PORT}/health`,
+  );
+  const rss = rssSampler(api.child.pid ?? 0);
+  try {
+    let counter = 0;
+    rss.reset();
+    const deposits = await load({
+      url: `http://127.0.0.1:${PORT}`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/v1/deposits',
+          setupRequest: (request) => {
+            counter += 1;
+            const key = keys[counter % keys.length] ?? '';
+            return { ...request, headers: { 'content-type': 'application/json', 'x-api-key': key, 'idempotency-key': `bench-${counter}-${randomUUID()}` }, body: '{"amount":"10.50"}' };
+          },
+        },
+      ],
+    });
+    const depositRssMb = rss.peakMb();
+    rss.reset();
+    const balanceUser = keys[0] ?? '';
+    const balance = await load({
+      url: `http://127.0.0.1:${PORT}/api/v1/users/1/balance`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: { 'x-api-key': balanceUser },
+    });
+    const balanceRssMb = rss.peakMb();
+    const tps = pgbench(databaseUrl, path.join('scripts', 'bench', 'create-deposit.pgbench.sql'), CONNECTIONS, SECONDS, { user_min: '1', user_max: String(USERS) });
+    const report = {
+      machine: cpuModel(),
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      deposits: { ...deposits, peakRssMb: depositRssMb },
+      balance: { ...balance, peakRssMb: balanceRssMb },
+      pgbenchCreateDepositTps: tps,
+      ratioApiToPgbench: Math.round((deposits.requestsPerSecond / tps) * 100) / 100,
+    };
+    printTable(report);
+    console.log(`report: ${writeReport('api', report)}`);
+  } finally {
+    rss.stop();
+    await api.stop();
+  }
+}
+
+function createUsers(databaseUrl: string): string[] {
+  const keys: string[] = [];
+  // One CLI process per user would take minutes; one process creates them all through the same code.
+  const output = run('pnpm', ['exec', 'tsx', path.join('scripts', 'bench', 'create-users.ts'), String(USERS)], { DATABASE_URL: databaseUrl });
+  for (const line of output.trim().split('\n')) if (line.startsWith('pgk_')) keys.push(line);
+  if (keys.length !== USERS) throw new Error(`expected ${USERS} keys, got ${keys.length}`);
+  return keys;
+}
+
+function printTable(report: {
+  deposits: { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; peakRssMb: number; statusCounts: Record<string, number>; errors: number };
+  balance: { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; peakRssMb: number; statusCounts: Record<string, number>; errors: number };
+  pgbenchCreateDepositTps: number;
+  ratioApiToPgbench: number;
+}): void {
+  const row = (name: string, r: typeof report.deposits) =>
+    `${name.padEnd(22)} ${String(r.requestsPerSecond).padStart(7)} req/s  p50 ${String(r.latencyP50Ms).padStart(4)} ms  p99 ${String(r.latencyP99Ms).padStart(4)} ms  peak RSS ${r.peakRssMb} MB  ${JSON.stringify(r.statusCounts)}${r.errors ? ` errors ${r.errors}` : ''}`;
+  console.log(row('POST /deposits', report.deposits));
+  console.log(row('GET balance', report.balance));
+  console.log(`${'pgbench create-deposit'.padEnd(22)} ${String(report.pgbenchCreateDepositTps).padStart(7)} tps`);
+  console.log(`ratio API deposits / pgbench: ${report.ratioApiToPgbench}  (targets: >= 0.5, aim 0.8; p99 < 50 ms; RSS < 200 MB)`);
+}

@@ -1,0 +1,141 @@
+// Shared pieces of `pnpm bench`: a fresh database, app processes, RSS sampling, autocannon and pgbench.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const PGBENCH = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
+
+export function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function freshDatabase(name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  const url = databaseUrl(name);
+  run('pnpm', ['db:migrate'], { DATABASE_URL: url });
+  return url;
+}
+
+export function run(command: string, args: string[], env: Record<string, string> = {}): string {
+  const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+export interface AppProcess {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startApp(label: string, script: string, env: Record<string, string>, readyUrl: string): Promise<AppProcess> {
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${label} exited: ${stderr}`);
+    try {
+      const response = await fetch(readyUrl);
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${label} did not become ready: ${stderr}`);
+    await sleep(100);
+  }
+  return {
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Samples a process's resident memory; `peakMb` is the largest sample since the last reset. */
+export function rssSampler(pid: number, intervalMs = 100) {
+  let peakKb = 0;
+  const sample = () => {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) peakKb = Math.max(peakKb, Number(match[1]));
+    } catch {
+      // The process is gone.
+    }
+  };
+  const timer = setInterval(sample, intervalMs);
+  sample();
+  return {
+    reset: () => {
+      peakKb = 0;
+      sample();
+    },
+    peakMb: () => Math.round(peakKb / 102.4) / 10,
+    stop: () => clearInterval(timer),
+  };
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  statusCounts: Record<string, number>;
+  errors: number;
+}
+
+export async function load(options: autocannon.Options): Promise<LoadResult> {
+  const result = await autocannon({ ...options });
+  const statusCounts: Record<string, number> = {};
+  for (const [key, value] of Object.entries(result)) {
+    if (/^\dxx$/.test(key) && typeof value === 'number' && value > 0) statusCounts[key] = value;
+  }
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    statusCounts,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export function pgbench(url: string, scriptPath: string, clients: number, seconds: number, variables: Record<string, string> = {}): number {
+  const parsed = new URL(url);
+  const args = ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', scriptPath, '-h', parsed.hostname, '-p', parsed.port || '5432', '-U', decodeURIComponent(parsed.username || 'postgres')];
+  for (const [name, value] of Object.entries(variables)) args.push('-D', `${name}=${value}`);
+  args.push(parsed.pathname.slice(1));
+  const output = run(PGBENCH, args);
+  const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(output);
+  if (!match) throw new Error(`could not read pgbench tps from:\n${output}`);
+  return Math.round(Number(match[1]));
+}
+
+export function writeReport(name: string, report: unknown): string {
+  const dir = path.join(ROOT, 'artifacts', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function cpuModel(): string {
+  const match = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+  return match?.[1] ?? 'unknown cpu';
+}

@@ -1,0 +1,12 @@
+// `pnpm bench <api|settle>`: performance measured side by side with the database's own ceiling.
+import { benchApi } from './api';
+
+const BENCHES: Record<string, () => Promise<void>> = { api: benchApi };
+
+const name = process.argv[2] ?? 'api';
+const bench = BENCHES[name];
+if (!bench) {
+  console.error(`unknown bench "${name}"; choose one of: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+await bench();
