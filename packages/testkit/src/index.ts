@@ -1,2 +1,3 @@
 export * from './isolated-run';
 export * from './services';
+export * from './stack';

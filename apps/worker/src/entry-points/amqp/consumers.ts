@@ -1,0 +1,212 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+
+import { AMQP_HEADERS } from '@paygate/contracts';
+import { assert } from '@paygate/domain';
+
+import type { ConfirmPublisher } from '../../infra/amqp-publisher';
+import type { Logger } from '../../infra/logger';
+import type { Topology } from '../../infra/topology';
+import type { WorkerMetrics } from '../../metrics';
+
+/**
+ * The worker's router: queue -> handler. This is the only place that touches a delivery: ack, nack,
+ * publishing a retry copy to a delay queue and publishing to the dead-letter queue. A copy is always
+ * confirmed by the broker before the original is acked, so a crash in between leaves two copies (handled
+ * idempotently), never none.
+ */
+
+/** Headers the worker adds on its own retry copies (the shared ones are AMQP_HEADERS in contracts). */
+export const RETRY_HEADERS = {
+  ambiguousAttemptCount: 'x-ambiguous-attempt-count',
+  retryReason: 'x-retry-reason',
+} as const;
+
+/** What a handler sees of a delivery: the bytes and the headers, nothing to ack with. */
+export interface IncomingMessage {
+  content: Buffer;
+  headers: Record<string, unknown>;
+  messageId: string | undefined;
+  isRedelivered: boolean;
+}
+
+export type HandlerResult =
+  | 'ack'
+  /** Publish a copy to the delay queue of `delayMs` with `headers` merged in, then ack. */
+  | { kind: 'retry'; delayMs: number; reason: string; headers: Record<string, number | string> }
+  /** A business failure already recorded: publish a copy to the DLQ with x-failure-reason, then ack. */
+  | { kind: 'dead_letter'; reason: string }
+  /** Undecodable or meaningless: nack without requeue, so the queue dead-letters it. Never requeued. */
+  | { kind: 'poison'; reason: string };
+
+export type MessageHandler = (message: IncomingMessage) => Promise<HandlerResult>;
+
+export interface ConsumerSession {
+  channel: Channel;
+  publisher: ConfirmPublisher;
+  topology: Topology;
+  /** Asks for the whole AMQP session to be rebuilt (a channel failed under us). */
+  restart: (reason: string) => void;
+}
+
+export interface ConsumerOptions {
+  prefetch: number;
+  handler: MessageHandler;
+  inFlight: InFlight;
+  metrics: WorkerMetrics;
+  logger: Logger;
+}
+
+/** Longest reason put in a header: header tables are bounded (amqplib refuses more than 64 KiB). */
+const REASON_LENGTH_MAX = 500;
+/** Headers RabbitMQ maintains itself when it dead-letters; a copy starts without them. */
+const BROKER_HEADERS = /^x-(death|first-death-|last-death-)/;
+
+export async function consumeProcessQueue(
+  session: ConsumerSession,
+  options: ConsumerOptions,
+): Promise<{ cancel: () => Promise<void> }> {
+  const { channel, topology } = session;
+  await channel.prefetch(options.prefetch);
+  const { consumerTag } = await channel.consume(
+    topology.processQueue,
+    (delivery) => {
+      if (delivery === null) {
+        // The broker cancelled us (the queue was deleted): a fresh session declares it again.
+        session.restart('the broker cancelled the consumer');
+        return;
+      }
+      options.inFlight.track(handleDelivery(session, options, delivery));
+    },
+    { noAck: false },
+  );
+  return {
+    cancel: async () => {
+      await channel.cancel(consumerTag);
+    },
+  };
+}
+
+async function handleDelivery(
+  session: ConsumerSession,
+  options: ConsumerOptions,
+  delivery: ConsumeMessage,
+): Promise<void> {
+  let result: HandlerResult;
+  try {
+    result = await options.handler(toIncoming(delivery));
+  } catch (error) {
+    // Handlers return every outcome they know of; a throw is a bug. Dead-letter rather than requeue, so a
+    // bug cannot spin; the reconciler still finds the transaction in the database.
+    options.logger.error({ err: error }, 'handler threw: dead-lettering the message');
+    result = { kind: 'poison', reason: 'handler_error' };
+  }
+  try {
+    await settleDelivery(session, delivery, result, options.metrics);
+  } catch (error) {
+    // The channel or the broker failed while we answered. Not acking is safe: the delivery comes back on
+    // the next session, and processing it again is idempotent.
+    options.logger.warn({ err: error }, 'could not settle a delivery; it will be redelivered');
+    session.restart('settling a delivery failed');
+  }
+}
+
+async function settleDelivery(
+  session: ConsumerSession,
+  delivery: ConsumeMessage,
+  result: HandlerResult,
+  metrics: WorkerMetrics,
+): Promise<void> {
+  const { channel, publisher, topology } = session;
+  if (result === 'ack') {
+    channel.ack(delivery);
+    return;
+  }
+  switch (result.kind) {
+    case 'poison':
+      channel.nack(delivery, false, false);
+      metrics.deadLettered.inc({ reason: result.reason });
+      return;
+    case 'retry': {
+      const retryQueue = topology.retryQueues.find((queue) => queue.delayMs === result.delayMs);
+      assert(retryQueue !== undefined, `no delay queue for ${result.delayMs} ms`);
+      await publisher.publishConfirmed(topology.retryExchange, retryQueue.routingKey, delivery.content, {
+        ...copyProperties(delivery),
+        headers: {
+          ...copyHeaders(delivery),
+          ...result.headers,
+          [RETRY_HEADERS.retryReason]: result.reason.slice(0, REASON_LENGTH_MAX),
+        },
+      });
+      channel.ack(delivery);
+      return;
+    }
+    case 'dead_letter':
+      await publisher.publishConfirmed(topology.deadLetterExchange, '', delivery.content, {
+        ...copyProperties(delivery),
+        headers: { ...copyHeaders(delivery), [AMQP_HEADERS.failureReason]: result.reason.slice(0, REASON_LENGTH_MAX) },
+      });
+      channel.ack(delivery);
+      metrics.deadLettered.inc({ reason: result.reason.split(':')[0] ?? 'failed' });
+      return;
+  }
+}
+
+function toIncoming(delivery: ConsumeMessage): IncomingMessage {
+  const headers = (delivery.properties.headers ?? {}) as Record<string, unknown>;
+  const messageId: unknown = delivery.properties.messageId;
+  return {
+    content: delivery.content,
+    headers,
+    messageId: typeof messageId === 'string' ? messageId : undefined,
+    isRedelivered: delivery.fields.redelivered,
+  };
+}
+
+function copyProperties(delivery: ConsumeMessage): {
+  persistent: true;
+  contentType: string;
+  messageId: string;
+  timestamp?: number;
+} {
+  const { properties } = delivery;
+  const messageId: unknown = properties.messageId;
+  const timestamp: unknown = properties.timestamp;
+  return {
+    persistent: true,
+    contentType: typeof properties.contentType === 'string' ? properties.contentType : 'application/json',
+    messageId: typeof messageId === 'string' ? messageId : `delivery-${delivery.fields.deliveryTag}`,
+    ...(typeof timestamp === 'number' ? { timestamp } : {}),
+  };
+}
+
+function copyHeaders(delivery: ConsumeMessage): Record<string, unknown> {
+  const headers = (delivery.properties.headers ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !BROKER_HEADERS.test(name)));
+}
+
+/** The handlers still running, so a graceful stop can wait for them (within a bound). */
+export class InFlight {
+  readonly #running = new Set<Promise<void>>();
+
+  get size(): number {
+    return this.#running.size;
+  }
+
+  track(work: Promise<void>): void {
+    this.#running.add(work);
+    void work.finally(() => this.#running.delete(work));
+  }
+
+  /** Resolves true when every handler finished, false when `timeoutMs` ran out first. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.#running.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const finished = Promise.allSettled([...this.#running]).then(() => true as const);
+    const result = await Promise.race([finished, timedOut]);
+    clearTimeout(timer);
+    return result;
+  }
+}

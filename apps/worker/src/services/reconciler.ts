@@ -1,0 +1,160 @@
+import type { OutboxRepository, SettlementRepository } from '@paygate/db';
+import type { CircuitBreaker, Transaction } from '@paygate/domain';
+
+import type { Logger } from '../infra/logger';
+import type { WorkerMetrics } from '../metrics';
+import type { BankClient } from './bank-client';
+import { describeBankFailure } from './bank-client';
+import { isFinalOrder, orderMatches, settlementFromOrder } from './bank-settlement';
+
+/**
+ * The safety net for the asynchronous half. A webhook can be lost, a message can be lost, a worker can die:
+ * whatever went wrong, a transaction that has sat unfinished for too long is looked at again.
+ *
+ * - processing for longer than RECONCILE_PROCESSING_AFTER_MS: ask the bank for the order (by transaction
+ *   id, our idempotency key). Final there -> settle it here; still pending there -> look again later; the
+ *   bank has never heard of it -> look again later, and fail it once it is older than
+ *   RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS (config.ts checks that no retry of ours can still be running by
+ *   then); the bank does not answer -> leave it.
+ * - pending for longer than RECONCILE_PENDING_AFTER_MS although its outbox message was published: the
+ *   message is lost (or dead-lettered); enqueue a new one through the outbox.
+ */
+
+export type ReconcileResult =
+  | 'settled_success'
+  | 'settled_failed'
+  | 'already_final'
+  | 'bank_pending'
+  | 'unknown_order'
+  | 'failed_unknown_order'
+  | 'bank_error'
+  | 'mismatch'
+  | 'skipped_breaker_open'
+  | 'requeued'
+  | 'pending_touched';
+
+export interface ReconcilerOptions {
+  processingAfterMs: number;
+  pendingAfterMs: number;
+  unknownOrderFailAfterMs: number;
+  batchSize: number;
+  concurrency: number;
+}
+
+export interface ReconcilerDeps {
+  settlement: SettlementRepository;
+  outbox: OutboxRepository;
+  bank: BankClient;
+  breaker: CircuitBreaker;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  nowMs: () => number;
+  options: ReconcilerOptions;
+}
+
+export class Reconciler {
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  /** One pass over both kinds of stuck transaction; returns how many ended how. */
+  async runOnce(): Promise<Partial<Record<ReconcileResult, number>>> {
+    const results = [...(await this.#reconcileProcessing()), ...(await this.#reconcilePending())];
+    const summary: Partial<Record<ReconcileResult, number>> = {};
+    for (const result of results) {
+      summary[result] = (summary[result] ?? 0) + 1;
+      this.deps.metrics.reconciled.inc({ result });
+    }
+    if (results.length > 0) this.deps.logger.info({ summary }, 'reconciler: pass done');
+    return summary;
+  }
+
+  async #reconcileProcessing(): Promise<ReconcileResult[]> {
+    const { settlement, breaker, options } = this.deps;
+    const stuck = await settlement.findStuck(
+      'processing',
+      new Date(this.deps.nowMs() - options.processingAfterMs),
+      options.batchSize,
+    );
+    // A bank the breaker has given up on would only time out on every question; ask again next pass.
+    if (breaker.state === 'open') return stuck.map(() => 'skipped_breaker_open');
+    return mapWithConcurrency(stuck, options.concurrency, (transaction) => this.#reconcileProcessingOne(transaction));
+  }
+
+  async #reconcileProcessingOne(transaction: Transaction): Promise<ReconcileResult> {
+    const { settlement, bank, logger } = this.deps;
+    const requestId = await settlement.requestIdOf(transaction.id);
+    const log = logger.child({ request_id: requestId, transactionId: transaction.id });
+    const found = await bank.findOrder(String(transaction.id), requestId);
+    if (!found.ok) {
+      log.warn(
+        { error: describeBankFailure(found.failure) },
+        'reconciler: the bank did not answer; trying again next pass',
+      );
+      return 'bank_error';
+    }
+    const order = found.value;
+    if (order === null) return this.#unknownOrder(transaction, requestId);
+    if (!orderMatches(transaction, order)) {
+      log.error(
+        { bankReference: order.bank_reference },
+        'reconciler: the bank order does not match the transaction; not settling it',
+      );
+      await settlement.touch(transaction.id);
+      return 'mismatch';
+    }
+    if (!isFinalOrder(order)) {
+      await settlement.recordBankReference(transaction.id, order.bank_reference);
+      await settlement.touch(transaction.id);
+      return 'bank_pending';
+    }
+    const settled = await settlement.settle(settlementFromOrder(transaction.id, order, 'worker.reconcile', requestId));
+    if (settled.outcome !== 'applied') return 'already_final';
+    log.info({ status: order.status, bankReference: order.bank_reference }, 'reconciler: settled from the bank order');
+    return order.status === 'success' ? 'settled_success' : 'settled_failed';
+  }
+
+  async #unknownOrder(transaction: Transaction, requestId: string | null): Promise<ReconcileResult> {
+    const { settlement, options } = this.deps;
+    const ageMs = this.deps.nowMs() - transaction.createdAt.getTime();
+    if (ageMs < options.unknownOrderFailAfterMs) {
+      await settlement.touch(transaction.id);
+      return 'unknown_order';
+    }
+    const settled = await settlement.settle({
+      transactionId: transaction.id,
+      status: 'failed',
+      bankReference: null,
+      errorCode: 'bank_unknown_order',
+      errorMessage: `The bank has no order for this transaction ${Math.round(ageMs / 60_000)} minute(s) after it was created.`,
+      cause: 'worker.reconcile',
+      requestId,
+    });
+    return settled.outcome === 'applied' ? 'failed_unknown_order' : 'already_final';
+  }
+
+  async #reconcilePending(): Promise<ReconcileResult[]> {
+    const { settlement, outbox, options } = this.deps;
+    const stuck = await settlement.findStuck(
+      'pending',
+      new Date(this.deps.nowMs() - options.pendingAfterMs),
+      options.batchSize,
+    );
+    if (stuck.length === 0) return [];
+    const requeued = new Set(await outbox.requeuePending(stuck.map((transaction) => transaction.id)));
+    return stuck.map((transaction) => (requeued.has(transaction.id) ? 'requeued' : 'pending_touched'));
+  }
+}
+
+/** Runs `work` over `items` with at most `concurrency` at a time, keeping the results in order. */
+async function mapWithConcurrency<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let nextIndex = 0;
+  const lane = async (): Promise<void> => {
+    while (nextIndex < items.length) {
+      const index = nextIndex;
+      nextIndex += 1;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return results;
+}

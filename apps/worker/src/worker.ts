@@ -1,0 +1,364 @@
+import type { Channel, ChannelModel } from 'amqplib';
+
+import { AMQP_HEADERS } from '@paygate/contracts';
+import type { OutboxMessage, Pool } from '@paygate/db';
+import {
+  OutboxRepository,
+  pingDatabase,
+  RetentionRepository,
+  SettlementRepository,
+  TransactionsRepository,
+} from '@paygate/db';
+import { CircuitBreaker } from '@paygate/domain';
+
+import type { WorkerConfig } from './config';
+import type { MessageHandler } from './entry-points/amqp/consumers';
+import { consumeProcessQueue, InFlight } from './entry-points/amqp/consumers';
+import { createProcessTransactionHandler } from './entry-points/amqp/process-transaction-handler';
+import { AmqpConnection } from './infra/amqp-connection';
+import { ConfirmPublisher } from './infra/amqp-publisher';
+import type { Logger } from './infra/logger';
+import { redactUrl } from './infra/logger';
+import { Periodic } from './infra/periodic';
+import { PgListener } from './infra/pg-listener';
+import type { Topology, TopologyOptions } from './infra/topology';
+import { declareTopology, topologyOf } from './infra/topology';
+import type { HealthReport, WorkerMetrics } from './metrics';
+import { createMetrics } from './metrics';
+import { BankClient } from './services/bank-client';
+import { OutboxRelay } from './services/outbox-relay';
+import { TransactionProcessor } from './services/process-transaction';
+import { Reconciler } from './services/reconciler';
+import { Retention } from './services/retention';
+import { RetryPolicy } from './services/retry-policy';
+
+/**
+ * The whole worker as one object that starts and stops in-process, so tests run it like main.ts does.
+ * It wires: the outbox relay (LISTEN + sweep) -> RabbitMQ -> the process queue consumer -> the bank, with
+ * the reconciler, retention and gauge refresh on timers. The caller owns the pool and the metrics server.
+ */
+
+/** The channel the create function NOTIFYs at commit (packages/db migration). */
+export const OUTBOX_CHANNEL = 'paygate_outbox';
+
+export interface WorkerDeps {
+  config: WorkerConfig;
+  pool: Pool;
+  logger: Logger;
+  /** Injected in tests; defaults to the global fetch, Math.random and Date.now. */
+  fetch?: typeof fetch;
+  random?: () => number;
+  nowMs?: () => number;
+}
+
+export interface Worker {
+  readonly metrics: WorkerMetrics;
+  readonly breaker: CircuitBreaker;
+  readonly topology: Topology;
+  readonly topologyOptions: TopologyOptions;
+  readonly relay: OutboxRelay;
+  readonly reconciler: Reconciler;
+  readonly retention: Retention;
+  readonly isAmqpConnected: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): Promise<HealthReport>;
+}
+
+interface Session {
+  model: ChannelModel;
+  adminChannel: Channel;
+  relayPublisher: ConfirmPublisher;
+  consumer: { cancel: () => Promise<void> } | undefined;
+  /** Every channel, consuming first: closed one by one before the connection on a graceful stop. */
+  channels: Channel[];
+}
+
+export function createWorker(deps: WorkerDeps): Worker {
+  return new PaygateWorker(deps);
+}
+
+class PaygateWorker implements Worker {
+  readonly metrics: WorkerMetrics;
+  readonly breaker: CircuitBreaker;
+  readonly topology: Topology;
+  readonly topologyOptions: TopologyOptions;
+  readonly relay: OutboxRelay;
+  readonly reconciler: Reconciler;
+  readonly retention: Retention;
+  readonly #deps: WorkerDeps;
+  readonly #outbox: OutboxRepository;
+  readonly #handler: MessageHandler;
+  readonly #inFlight = new InFlight();
+  readonly #amqp: AmqpConnection;
+  readonly #listener: PgListener;
+  readonly #timers: Periodic[];
+  #session: Session | undefined;
+  #isStopping = false;
+  #stopping: Promise<void> | undefined;
+
+  constructor(deps: WorkerDeps) {
+    const { config, pool, logger } = deps;
+    const nowMs = deps.nowMs ?? Date.now;
+    this.#deps = deps;
+    this.breaker = new CircuitBreaker(config.breaker, nowMs);
+    const breaker = this.breaker;
+    this.metrics = createMetrics({ breakerState: () => breaker.state });
+    const retryPolicy = new RetryPolicy(config.retry.countMax, config.retry.baseMs, config.retry.capMs, deps.random);
+    this.topologyOptions = {
+      prefix: config.amqp.prefix,
+      retryDelayBucketsMs: retryPolicy.bucketsMs,
+      queueExpiresMs: config.amqp.queueExpiresMs,
+    };
+    this.topology = topologyOf(this.topologyOptions);
+
+    const settlement = new SettlementRepository(pool);
+    this.#outbox = new OutboxRepository(pool);
+    const bank = new BankClient({
+      baseUrl: config.bank.url,
+      timeoutMs: config.bank.timeoutMs,
+      responseBytesMax: config.bank.responseBytesMax,
+      metrics: this.metrics,
+      fetch: deps.fetch,
+    });
+    const transactions = new TransactionsRepository(pool);
+    const processor = new TransactionProcessor({
+      transactions,
+      settlement,
+      bank,
+      breaker,
+      retryPolicy,
+      callbackUrl: config.bank.callbackUrl,
+      logger,
+    });
+    this.#handler = createProcessTransactionHandler({ processor, retryPolicy, metrics: this.metrics, logger });
+    this.reconciler = new Reconciler({
+      settlement,
+      outbox: this.#outbox,
+      bank,
+      breaker,
+      metrics: this.metrics,
+      logger,
+      nowMs,
+      options: config.reconcile,
+    });
+    this.retention = new Retention({
+      retention: new RetentionRepository(pool),
+      metrics: this.metrics,
+      logger,
+      options: config.retention,
+    });
+    this.relay = this.#createRelay();
+    this.#amqp = this.#createAmqpConnection();
+    this.#listener = this.#createListener();
+    this.#timers = [
+      new Periodic('outbox-sweep', config.outbox.sweepIntervalMs, () => this.#sweepOutbox(), logger),
+      new Periodic('reconcile', config.reconcile.intervalMs, () => this.reconciler.runOnce(), logger),
+      new Periodic('retention', config.retention.intervalMs, () => this.retention.runOnce(), logger),
+      new Periodic('metrics-refresh', config.metrics.refreshIntervalMs, () => this.#refreshGauges(), logger),
+    ];
+  }
+
+  get isAmqpConnected(): boolean {
+    return this.#session !== undefined;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.#deps;
+    logger.info(
+      {
+        prefix: config.amqp.prefix,
+        bank: redactUrl(config.bank.url),
+        callbackUrl: redactUrl(config.bank.callbackUrl),
+        retry: config.retry,
+        breaker: config.breaker,
+      },
+      'worker starting',
+    );
+    await this.#listener.start();
+    for (const timer of this.#timers) timer.start();
+    await this.#amqp.open();
+    await this.#refreshGauges().catch((error: unknown) => logger.warn({ err: error }, 'first gauge refresh failed'));
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async health(): Promise<HealthReport> {
+    const { pool, config } = this.#deps;
+    const isDatabaseUp = await withDeadline(pingDatabase(pool), config.database.connectionTimeoutMs).catch(() => false);
+    const checks = {
+      database: isDatabaseUp ? 'up' : 'down',
+      amqp: this.#session === undefined ? 'down' : 'up',
+    } as const;
+    return { isHealthy: checks.database === 'up' && checks.amqp === 'up', checks };
+  }
+
+  /**
+   * Stop taking work, let what is in flight finish (bounded by SHUTDOWN_GRACE_MS), then close. A handler
+   * still running at the deadline loses its channel; its message is redelivered to another worker, which
+   * is safe because every step is idempotent.
+   */
+  async #stop(): Promise<void> {
+    const { config, logger } = this.#deps;
+    this.#isStopping = true;
+    const deadlineMs = Date.now() + config.shutdown.graceMs;
+    const remainingMs = () => Math.max(0, deadlineMs - Date.now());
+    await this.#session?.consumer
+      ?.cancel()
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not cancel the consumer'));
+    await this.#listener.stop();
+    const isDrained = await this.#inFlight.drain(remainingMs());
+    if (!isDrained)
+      logger.warn(
+        { inFlightCount: this.#inFlight.size },
+        'shutdown grace ran out with handlers in flight; their messages will be redelivered',
+      );
+    await withDeadline(Promise.all([this.relay.stop(), ...this.#timers.map((timer) => timer.stop())]), remainingMs());
+    // Channels first: a channel's close is queued behind its own acks, while a connection close could
+    // overtake acks still buffered for their channel (and the broker would requeue those messages).
+    for (const channel of this.#session?.channels ?? []) await withDeadline(channel.close(), 1_000).catch(() => false);
+    await this.#amqp
+      .close()
+      .catch((error: unknown) => logger.warn({ err: error }, 'closing the AMQP connection failed'));
+    this.#session = undefined;
+    this.metrics.amqpConnected.set(0);
+    logger.info('worker stopped');
+  }
+
+  /** Runs on every (re)connection: topology first, then channels, then the consumer. */
+  async #openSession(model: ChannelModel): Promise<void> {
+    const { config, logger } = this.#deps;
+    const adminChannel = this.#watch(model, await model.createChannel(), 'admin');
+    await declareTopology(adminChannel, this.topologyOptions);
+    const consumeChannel = this.#watch(model, await model.createChannel(), 'consume');
+    const retryChannel = this.#watch(model, await model.createConfirmChannel(), 'retry-publish');
+    const relayChannel = this.#watch(model, await model.createConfirmChannel(), 'relay-publish');
+    const consumer = this.#isStopping
+      ? undefined
+      : await consumeProcessQueue(
+          {
+            channel: consumeChannel,
+            publisher: new ConfirmPublisher(retryChannel),
+            topology: this.topology,
+            restart: (reason) => this.#amqp.restart(model, reason),
+          },
+          {
+            prefetch: config.amqp.prefetch,
+            handler: this.#handler,
+            inFlight: this.#inFlight,
+            metrics: this.metrics,
+            logger,
+          },
+        );
+    const channels = [consumeChannel, retryChannel, relayChannel, adminChannel];
+    this.#session = { model, adminChannel, relayPublisher: new ConfirmPublisher(relayChannel), consumer, channels };
+    this.metrics.amqpConnected.set(1);
+    logger.info({ prefix: config.amqp.prefix, prefetch: config.amqp.prefetch }, 'amqp: topology declared, consuming');
+    this.relay.trigger();
+  }
+
+  /** A channel the broker closes under us takes its consumer or confirms with it: rebuild the session. */
+  #watch<T extends Channel>(model: ChannelModel, channel: T, name: string): T {
+    channel.on('error', (error: Error) => this.#deps.logger.warn({ err: error, channel: name }, 'amqp: channel error'));
+    channel.on('close', () => {
+      if (!this.#isStopping) this.#amqp.restart(model, `channel ${name} closed`);
+    });
+    return channel;
+  }
+
+  async #publishOutbox(messages: OutboxMessage[]): Promise<void> {
+    const session = this.#session;
+    if (session === undefined) throw new Error('no AMQP session to publish on');
+    await session.relayPublisher.publishBatchConfirmed(
+      messages.map((message) => ({
+        exchange: this.topology.exchange,
+        routingKey: message.topic,
+        content: Buffer.from(JSON.stringify(message.payload)),
+        options: {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: `outbox-${message.id}`,
+          timestamp: Math.floor(message.createdAt.getTime() / 1000),
+          headers: { ...message.headers, [AMQP_HEADERS.attempt]: 0 },
+        },
+      })),
+    );
+  }
+
+  async #sweepOutbox(): Promise<void> {
+    this.relay.trigger();
+    await this.relay.idle();
+  }
+
+  async #refreshGauges(): Promise<void> {
+    this.metrics.outboxLag.set((await this.#outbox.oldestUnpublishedAgeMs()) / 1000);
+    const session = this.#session;
+    if (session !== undefined)
+      this.metrics.dlqMessages.set((await session.adminChannel.checkQueue(this.topology.deadLetterQueue)).messageCount);
+  }
+
+  #createRelay(): OutboxRelay {
+    const { config, logger } = this.#deps;
+    return new OutboxRelay({
+      outbox: this.#outbox,
+      publish: (messages) => this.#publishOutbox(messages),
+      canPublish: () => this.#session !== undefined,
+      batchSize: config.outbox.batchSize,
+      batchCountMax: config.outbox.batchCountMaxPerDrain,
+      drainCountMax: config.outbox.drainCountMax,
+      metrics: this.metrics,
+      logger,
+    });
+  }
+
+  #createAmqpConnection(): AmqpConnection {
+    const { config, logger } = this.#deps;
+    return new AmqpConnection({
+      url: config.amqp.url,
+      connectionName: `paygate-worker ${config.amqp.prefix}`,
+      heartbeatS: config.amqp.heartbeatS,
+      connectTimeoutMs: config.amqp.connectTimeoutMs,
+      reconnectBaseMs: config.amqp.reconnectBaseMs,
+      reconnectCapMs: config.amqp.reconnectCapMs,
+      logger,
+      onConnect: (model) => this.#openSession(model),
+      onDisconnect: () => {
+        this.#session = undefined;
+        this.metrics.amqpConnected.set(0);
+      },
+    });
+  }
+
+  #createListener(): PgListener {
+    const { config, logger } = this.#deps;
+    return new PgListener({
+      connectionString: config.database.url,
+      channel: OUTBOX_CHANNEL,
+      applicationName: 'paygate-worker-outbox-listener',
+      connectionTimeoutMs: config.database.connectionTimeoutMs,
+      reconnectBaseMs: config.database.listenReconnectBaseMs,
+      reconnectCapMs: config.database.listenReconnectCapMs,
+      logger,
+      onNotification: () => this.relay.trigger(),
+      // Notifications sent while we were not listening are gone: drain whatever is there.
+      onListening: () => this.relay.trigger(),
+      random: this.#deps.random,
+    });
+  }
+}
+
+/** Resolves true if `work` settled within `timeoutMs`, false otherwise (work keeps running). */
+async function withDeadline(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

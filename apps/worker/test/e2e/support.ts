@@ -1,0 +1,152 @@
+/**
+ * System-test support: one isolated run (database, AMQP prefix, Redis prefix) with the real stack on it
+ * (api, worker, bank-sim as built processes), and the calls a client makes. Used by the *.e2e.ts files.
+ */
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+
+import type { Pool } from '@paygate/db';
+import { auditLedger, createPool, runMigrations, UserAdmin } from '@paygate/db';
+import { createPrismaClient } from '@paygate/db/prisma';
+import { delayBucketsMs } from '@paygate/domain';
+import type { IsolatedRun, Stack, StackOptions } from '@paygate/testkit';
+import { createIsolatedRun, sleep, startStack } from '@paygate/testkit';
+import { afterAll, beforeAll } from 'vitest';
+
+import { topologyNames } from '../../src/infra/topology';
+
+export interface SystemUser {
+  id: number;
+  email: string;
+  apiKey: string;
+}
+
+export interface System {
+  run: IsolatedRun;
+  stack: Stack;
+  pool: Pool;
+  createUser(balance: string): Promise<SystemUser>;
+  teardown(): Promise<void>;
+}
+
+/** Worker timings that keep a system test short: fast retries and reconciliation. */
+export const FAST_WORKER: Record<string, string> = {
+  RETRY_BASE_MS: '50',
+  RETRY_CAP_MS: '400',
+  BREAKER_FAILURE_THRESHOLD: '50',
+  BREAKER_COOLDOWN_MS: '300',
+  RECONCILE_INTERVAL_MS: '250',
+  RECONCILE_PROCESSING_AFTER_MS: '1500',
+  RECONCILE_PENDING_AFTER_MS: '3000',
+  OUTBOX_SWEEP_INTERVAL_MS: '200',
+  BANK_TIMEOUT_MS: '1000',
+  METRICS_REFRESH_INTERVAL_MS: '200',
+};
+
+export async function startSystem(label: string, env: StackOptions['env'] = {}): Promise<System> {
+  const run = await createIsolatedRun({ label, migrate: async (url) => { await runMigrations(url); } });
+  const workerEnv = { ...FAST_WORKER, ...env.worker };
+  const stack = await startStack({ run: run.info(), env: { ...env, worker: workerEnv } });
+  const pool = createPool({ connectionString: run.databaseUrl, applicationName: 'paygate-e2e', poolSizeMax: 5, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000, idleTimeoutMs: 1_000 });
+  const prisma = createPrismaClient(run.databaseUrl, 2);
+  const admin = new UserAdmin(prisma);
+  return {
+    run,
+    stack,
+    pool,
+    createUser: async (balance) => {
+      const [units = '0', cents = '00'] = balance.split('.');
+      const user = await admin.createUser({ email: `e2e-${randomUUID().slice(0, 12)}@test.paygate`, openingBalanceMinor: BigInt(units) * 100n + BigInt(cents.padEnd(2, '0')), currency: 'USD' });
+      return { id: user.id, email: user.email, apiKey: user.apiKey };
+    },
+    teardown: async () => {
+      await stack.stop();
+      await prisma.$disconnect();
+      await pool.end();
+      const buckets = delayBucketsMs(Number(workerEnv.RETRY_BASE_MS), Number(workerEnv.RETRY_CAP_MS));
+      const names = topologyNames({ prefix: run.amqpPrefix, retryDelayBucketsMs: buckets, queueExpiresMs: undefined });
+      await run.cleanup({ amqpQueues: names.queues, amqpExchanges: names.exchanges });
+    },
+  };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON from the API; tests assert its shape.
+  body: any;
+}
+
+export async function api(stack: Stack, user: SystemUser, path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { 'x-api-key': user.apiKey };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.key !== undefined) headers['idempotency-key'] = init.key;
+  const response = await fetch(`${stack.apiUrl}${path}`, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export function deposit(stack: Stack, user: SystemUser, amount: string, key = randomUUID()): Promise<Answer> {
+  return api(stack, user, '/api/v1/deposits', { body: { amount }, key });
+}
+
+export function withdraw(stack: Stack, user: SystemUser, amount: string, key = randomUUID()): Promise<Answer> {
+  return api(stack, user, '/api/v1/withdrawals', { body: { amount }, key });
+}
+
+export async function balanceOf(stack: Stack, user: SystemUser): Promise<{ balance: string; available_balance: string }> {
+  return (await api(stack, user, `/api/v1/users/${user.id}/balance`)).body;
+}
+
+/** Polls a transaction until it is terminal (or the deadline passes) and returns its last state. */
+export async function settled(stack: Stack, user: SystemUser, kind: 'deposits' | 'withdrawals', id: number, timeoutMs = 20_000): Promise<Answer['body']> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await api(stack, user, `/api/v1/${kind}/${id}`);
+    if (answer.status === 200 && ['success', 'failed'].includes(answer.body.status)) return answer.body;
+    if (Date.now() > deadline) throw new Error(`${kind} ${id} not terminal after ${timeoutMs} ms: ${JSON.stringify(answer.body)}\nworker:\n${stack.worker.tail()}`);
+    await sleep(100);
+  }
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export async function queueDepth(run: IsolatedRun, queue: string): Promise<number> {
+  const connection = await amqp.connect(run.amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    const { messageCount } = await channel.checkQueue(`${run.amqpPrefix}.${queue}`);
+    await channel.close();
+    return messageCount;
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function statusCounts(pool: Pool): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ status: string; count: string }>('SELECT status, count(*) AS count FROM transactions GROUP BY status');
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}
+
+export { auditLedger };
+
+/** Starts a system before the file's tests and tears it down after; the getter fails loudly if start-up did. */
+export function useSystem(label: string, env: StackOptions['env'] = {}, before?: () => Promise<StackOptions['env']>): () => System {
+  let system: System | undefined;
+  beforeAll(async () => {
+    system = await startSystem(label, { ...env, ...(before ? await before() : {}) });
+  }, 120_000);
+  afterAll(async () => {
+    await system?.teardown();
+  });
+  return () => {
+    if (!system) throw new Error('the system did not start');
+    return system;
+  };
+}
