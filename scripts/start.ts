@@ -1,11 +1,205 @@
-// `pnpm start`: at this stage it prepares the database (create, migrate, seed when empty). The apps are
-// added as they are built.
-import { spawnSync } from 'node:child_process';
+// `pnpm start`: the whole system on this machine. Checks PostgreSQL, RabbitMQ and Redis (starting a missing
+// one with Docker when an engine is available), builds, creates and migrates the database, seeds the demo
+// users when it is empty, then runs api, worker, bank-sim and web with labelled logs until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import pg from 'pg';
 
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+const ROOT = path.resolve(import.meta.dirname, '..');
+const env = { ...process.env };
+env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/paygate';
+env.AMQP_URL ??= 'amqp://guest:guest@127.0.0.1:5672';
+env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+env.API_PORT ??= '8000';
+env.BANK_PORT ??= '8001';
+env.WEB_PORT ??= '5500';
+env.WORKER_METRICS_PORT ??= '9101';
+env.API_URL ??= `http://127.0.0.1:${env.API_PORT}`;
+env.BANK_URL ??= `http://127.0.0.1:${env.BANK_PORT}`;
+
+const COLORS = { api: 36, worker: 35, 'bank-sim': 33, web: 32, start: 37 } as const;
+type Label = keyof typeof COLORS;
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (label: Label, text: string) => (useColor ? `\x1b[${COLORS[label]}m${text}\x1b[0m` : text);
+const say = (text: string) => console.log(`${paint('start', '[start]   ')} ${text}`);
+
+interface Service {
+  name: string;
+  url: string;
+  compose: string;
+  manual: string;
 }
 
-run('pnpm', ['db:migrate']);
-run('pnpm', ['db:seed']);
+const SERVICES: Service[] = [
+  { name: 'PostgreSQL', url: env.DATABASE_URL, compose: 'postgres', manual: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start" },
+  { name: 'RabbitMQ', url: env.AMQP_URL, compose: 'rabbitmq', manual: 'rabbitmq-server -detached' },
+  { name: 'Redis', url: env.REDIS_URL, compose: 'redis', manual: 'redis-server --daemonize yes' },
+];
+
+const APPS: { label: Label; cwd: string; command: string[]; health: string }[] = [
+  { label: 'bank-sim', cwd: 'apps/bank-sim', command: ['node', 'dist/main.js'], health: `http://127.0.0.1:${env.BANK_PORT}/health` },
+  { label: 'api', cwd: 'apps/api', command: ['node', 'dist/main.js'], health: `http://127.0.0.1:${env.API_PORT}/health` },
+  { label: 'worker', cwd: 'apps/worker', command: ['node', 'dist/main.js'], health: `http://127.0.0.1:${env.WORKER_METRICS_PORT}/health` },
+  { label: 'web', cwd: 'apps/web', command: ['node', 'node_modules/vite/bin/vite.js', 'preview'], health: `http://127.0.0.1:${env.WEB_PORT}/` },
+];
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function main(): Promise<void> {
+  await ensureServices();
+  step('building', ['pnpm', 'build']);
+  step('migrating', ['pnpm', 'db:migrate']);
+  await seedWhenEmpty();
+  for (const app of APPS) launch(app);
+  await Promise.all(APPS.map((app) => waitHealthy(app.label, app.health)));
+  say('everything is up:');
+  say(`  web app      http://localhost:${env.WEB_PORT}`);
+  say(`  API          ${env.API_URL}    docs ${env.API_URL}/docs    health ${env.API_URL}/health`);
+  say(`  bank-sim     ${env.BANK_URL}`);
+  say(`  metrics      ${env.API_URL}/metrics    http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`);
+  say(`  RabbitMQ UI  http://localhost:15672 (guest/guest, if the management plugin is on)`);
+  say('Ctrl-C stops everything.');
+}
+
+async function ensureServices(): Promise<void> {
+  const missing: Service[] = [];
+  for (const service of SERVICES) if (!(await answers(service.url))) missing.push(service);
+  if (missing.length === 0) return;
+  if (dockerAvailable()) {
+    say(`starting ${missing.map((service) => service.name).join(', ')} with docker compose`);
+    const result = spawnSync('docker', ['compose', 'up', '-d', ...missing.map((service) => service.compose)], { cwd: ROOT, stdio: 'inherit' });
+    if (result.status !== 0) fail('docker compose could not start the services above');
+    for (const service of missing) await waitFor(() => answers(service.url), 90_000, `${service.name} did not answer within 90 s`);
+    return;
+  }
+  const lines = missing.map((service) => `  ${service.name} is not answering at ${redact(service.url)}; start it with: ${service.manual}`);
+  fail(`required services are down and no Docker engine is available to start them:\n${lines.join('\n')}\n(or point DATABASE_URL, AMQP_URL, REDIS_URL elsewhere)`);
+}
+
+function step(what: string, command: string[]): void {
+  say(`${what}: ${command.join(' ')}`);
+  const result = spawnSync(command[0] ?? '', command.slice(1), { cwd: ROOT, env, stdio: 'inherit' });
+  if (result.status !== 0) fail(`${what} failed (exit ${result.status ?? 'signal'})`);
+}
+
+async function seedWhenEmpty(): Promise<void> {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  const { rows } = await client.query<{ count: string }>('SELECT count(*) AS count FROM users');
+  await client.end();
+  if (Number(rows[0]?.count) === 0) {
+    step('seeding the demo users (their API keys are printed below, and listed in CREDENTIALS.md)', ['pnpm', 'db:seed']);
+  } else {
+    say(`the database already has ${rows[0]?.count ?? '?'} users; not seeding (see CREDENTIALS.md for the demo keys)`);
+  }
+}
+
+function launch(app: (typeof APPS)[number]): void {
+  const [command = 'node', ...args] = app.command;
+  const child = spawn(command, args, { cwd: path.join(ROOT, app.cwd), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const prefix = paint(app.label, `[${app.label}]`.padEnd(10));
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream }).on('line', (line) => console.log(`${prefix} ${pretty(line)}`));
+  }
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    say(`${app.label} stopped unexpectedly (${signal ?? `exit ${code ?? '?'}`}); stopping everything`);
+    void stopAll(1);
+  });
+}
+
+/** pino's JSON lines become "HH:MM:SS LEVEL message key=value ..." for people; anything else passes through. */
+function pretty(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    const { time, level, msg, pid: _pid, hostname: _hostname, service: _service, name: _name, ...rest } = entry;
+    const levelName = typeof level === 'number' ? ({ 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' } as Record<number, string>)[level] ?? text(level) : text(level);
+    const clock = typeof time === 'string' ? time.slice(11, 19) : '';
+    const fields = Object.entries(rest).map(([key, value]) => `${key}=${text(value)}`);
+    return [clock, levelName.padEnd(5), text(msg), ...fields].join(' ');
+  } catch {
+    return line;
+  }
+}
+
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value);
+}
+
+async function waitHealthy(label: string, url: string): Promise<void> {
+  await waitFor(
+    async () => {
+      try {
+        return (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+    `${label} did not become healthy at ${url} within 60 s`,
+  );
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) fail(message);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function answers(url: string): Promise<boolean> {
+  const parsed = new URL(url);
+  const port = Number(parsed.port || ({ 'postgresql:': 5432, 'postgres:': 5432, 'amqp:': 5672, 'redis:': 6379 } as Record<string, number>)[parsed.protocol] || 0);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: parsed.hostname, port, timeout: 1_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
+function dockerAvailable(): boolean {
+  if (!existsSync('/var/run/docker.sock') && !process.env.DOCKER_HOST) return false;
+  return spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}
+
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping...');
+  const exits = children.filter((child) => child.exitCode === null).map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  say('stopped');
+  process.exit(code);
+}
+
+function fail(message: string): never {
+  console.error(`${paint('start', '[start]   ')} ${message}`);
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  process.exit(1);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

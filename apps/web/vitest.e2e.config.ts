@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.ts'],
+    globalSetup: ['e2e/support/global-stack.ts'],
     environment: 'node',
     fileParallelism: false,
     testTimeout: 60_000,

@@ -14,6 +14,8 @@ export function createApp(deps: ApiDeps): { app: express.Express; services: Serv
   const services = buildServices(deps);
   const app = express();
   app.disable('x-powered-by');
+  // No ETags: API answers are not cached, and hashing every body costs CPU on the hot path.
+  app.set('etag', false);
   app.set('trust proxy', deps.config.http.trustProxy);
   app.set('query parser', 'simple');
   app.use(requestId());

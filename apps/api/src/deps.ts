@@ -30,7 +30,7 @@ export interface Services {
 
 export function buildServices(deps: ApiDeps): Services {
   return {
-    transactions: new TransactionsRepository(deps.pool),
+    transactions: new TransactionsRepository(deps.pool, (error) => deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish')),
     settlement: new SettlementRepository(deps.pool),
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,

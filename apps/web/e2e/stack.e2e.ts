@@ -5,25 +5,28 @@
  * Method: the machine's Chromium through playwright-core drives WEB_URL; the API at API_URL is called
  * directly only to arrange data and to count what the UI created.
  *
- * Needs: PAYGATE_E2E_STACK=1, WEB_URL, API_URL, PAYGATE_E2E_EMAIL and PAYGATE_E2E_API_KEY of a seeded user
+ * Needs (set by support/global-stack.ts, which starts the stack): WEB_URL, API_URL, PAYGATE_E2E_EMAIL and PAYGATE_E2E_API_KEY of a user
  * with money (alice). Best with BANK_SUCCESS_RATE=1 (deposits must then end in success), the default bank
  * delay (2-10 s, so pending/processing is visible) and raised RATE_LIMIT_*_PER_MIN: these specs read one
  * user's balance and history more than 10-20 times a minute.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { formatAmount, formatMoney } from '@paygate/domain/money';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { collectErrors, DESKTOP, launchChromium } from './support/browser';
+import { WEB_DIR } from './support/serve';
 import type { StackConfig } from './support/stack';
-import { api, countOf, logIn, me, SKIP_MESSAGE, STACK_ENABLED, stackConfig } from './support/stack';
+import { api, countOf, logIn, me, stackConfig } from './support/stack';
 
 const SETTLE_TIMEOUT_MS = 60_000;
 const PAGE_SIZE = 20;
+const ARTIFACTS = join(WEB_DIR, 'artifacts');
 
-if (!STACK_ENABLED) console.warn(`[e2e] ${SKIP_MESSAGE}`);
-
-describe.skipIf(!STACK_ENABLED)('the web app against the real stack', () => {
+describe('the web app against the real stack', () => {
   let browser: Browser | undefined;
   let config: StackConfig;
 
@@ -36,12 +39,21 @@ describe.skipIf(!STACK_ENABLED)('the web app against the real stack', () => {
     await browser?.close();
   });
 
-  /** A fresh context per test: its own sessionStorage, en-US so amounts read as the checks expect. */
+  /**
+   * A fresh context per test: its own sessionStorage, en-US so amounts read as the checks expect. Closing
+   * it first saves what the page shows to artifacts/stack-<test>.png, for a person to look at.
+   */
   async function openPage(): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
     if (browser === undefined) throw new Error('browser not started');
     const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
     const page = await context.newPage();
-    return { page, errors: collectErrors(page), close: () => context.close() };
+    const name = (expect.getState().currentTestName ?? 'page').replace(/^.*> /, '').replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+    const close = async () => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `stack-${name}.png`), fullPage: true });
+      await context.close();
+    };
+    return { page, errors: collectErrors(page), close };
   }
 
   test('when a seeded user logs in, then the dashboard shows their balance and recent transactions', async () => {

@@ -3,6 +3,7 @@ import type { Channel, ChannelModel } from 'amqplib';
 import { AMQP_HEADERS } from '@paygate/contracts';
 import type { OutboxMessage, Pool } from '@paygate/db';
 import {
+  OUTBOX_CHANNEL,
   OutboxRepository,
   pingDatabase,
   RetentionRepository,
@@ -37,9 +38,6 @@ import { RetryPolicy } from './services/retry-policy';
  * It wires: the outbox relay (LISTEN + sweep) -> RabbitMQ -> the process queue consumer -> the bank, with
  * the reconciler, retention and gauge refresh on timers. The caller owns the pool and the metrics server.
  */
-
-/** The channel the create function NOTIFYs at commit (packages/db migration). */
-export const OUTBOX_CHANNEL = 'paygate_outbox';
 
 export interface WorkerDeps {
   config: WorkerConfig;

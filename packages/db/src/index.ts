@@ -3,6 +3,7 @@ export * from './migrate';
 export * from './pool';
 export * from './repositories/ledger-audit';
 export * from './repositories/outbox-repository';
+export * from './repositories/outbox-wake-up';
 export * from './repositories/retention-repository';
 export * from './repositories/settlement-repository';
 export * from './repositories/transactions-repository';

@@ -67,7 +67,11 @@ export class ManagedProcess {
       } catch {
         // Not up yet.
       }
-      if (Date.now() > deadline) throw new Error(`${this.name} not healthy at ${this.healthUrl} after ${timeoutMs} ms:\n${this.tail()}`);
+      if (Date.now() > deadline) {
+        // Never leave a half-started process behind.
+        child.kill('SIGKILL');
+        throw new Error(`${this.name} not healthy at ${this.healthUrl} after ${timeoutMs} ms:\n${this.tail()}`);
+      }
       await sleep(100);
     }
   }

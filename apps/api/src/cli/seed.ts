@@ -6,19 +6,25 @@ import { formatAmount } from '@paygate/domain';
 
 import { cliConfig } from './cli-config';
 
+/**
+ * Outside production the demo users get well-known keys (listed in CREDENTIALS.md and the Postman
+ * environment) so a newcomer can try the API at once; in production every key is random.
+ */
 export const DEMO_USERS = [
-  { email: 'alice@example.com', openingBalanceMinor: 100_000n },
-  { email: 'bob@example.com', openingBalanceMinor: 50_000n },
-  { email: 'charlie@example.com', openingBalanceMinor: 0n },
+  { email: 'alice@example.com', openingBalanceMinor: 100_000n, demoKey: 'pgk_demo_alice_0a1b2c3d4e5f6a7b8c9d' },
+  { email: 'bob@example.com', openingBalanceMinor: 50_000n, demoKey: 'pgk_demo_bob_1b2c3d4e5f6a7b8c9d0e' },
+  { email: 'charlie@example.com', openingBalanceMinor: 0n, demoKey: 'pgk_demo_charlie_2c3d4e5f6a7b8c9d0e1f' },
 ] as const;
 
 async function seed(): Promise<void> {
-  const prisma = createPrismaClient(cliConfig().database.url, 2);
+  const config = cliConfig();
+  const prisma = createPrismaClient(config.database.url, 2);
   const admin = new UserAdmin(prisma);
   try {
     for (const demo of DEMO_USERS) {
       try {
-        const user = await admin.createUser({ email: demo.email, openingBalanceMinor: demo.openingBalanceMinor, currency: 'USD' });
+        const apiKey = config.env === 'production' ? undefined : demo.demoKey;
+        const user = await admin.createUser({ email: demo.email, openingBalanceMinor: demo.openingBalanceMinor, currency: 'USD', apiKey });
         console.log(`created ${user.email.padEnd(22)} id ${String(user.id).padEnd(4)} balance ${formatAmount(user.balanceMinor).padStart(8)} USD  api key: ${user.apiKey}`);
       } catch (error) {
         if (!(error instanceof UserAlreadyExistsError)) throw error;

@@ -12,5 +12,7 @@ export function createRedis(options: { url: string; commandTimeoutMs: number }):
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     lazyConnect: false,
+    // Commands issued in the same tick (many concurrent rate-limit checks) go out in one write.
+    enableAutoPipelining: true,
   });
 }

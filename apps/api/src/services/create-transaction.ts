@@ -1,6 +1,6 @@
 import type { CreateOutcome, TransactionsRepository } from '@paygate/db';
 import type { TransactionType } from '@paygate/domain';
-import { DomainError, formatAmount, requestFingerprint } from '@paygate/domain';
+import { assert, DomainError, formatAmount, requestFingerprint } from '@paygate/domain';
 
 export interface CreateTransactionCommand {
   userId: number;
@@ -16,7 +16,8 @@ export interface CreateTransactionCommand {
 
 export interface CreateTransactionAnswer {
   status: number;
-  body: unknown;
+  /** The exact JSON text stored under the key (the first answer, byte for byte). */
+  json: string;
   replayed: boolean;
   transactionId: number | null;
   outcome: CreateOutcome;
@@ -55,9 +56,9 @@ export async function createTransaction(
   switch (result.outcome) {
     case 'created':
     case 'insufficient_balance':
-      return { status: result.responseStatus, body: result.responseBody, replayed: false, transactionId: result.transactionId, outcome: result.outcome };
     case 'replayed':
-      return { status: result.responseStatus, body: result.responseBody, replayed: true, transactionId: result.transactionId, outcome: result.outcome };
+      assert(result.responseJson !== null, 'a completed idempotency key has a stored answer');
+      return { status: result.responseStatus, json: result.responseJson, replayed: result.outcome === 'replayed', transactionId: result.transactionId, outcome: result.outcome };
     case 'key_reused':
       throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
     case 'in_progress':

@@ -23,7 +23,12 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`api did not start:\n${output.join('')}`)), 20_000);
+    // A process that never became ready is killed, so a failed start leaves no orphan behind.
+    const fail = (error: Error) => {
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`api did not start:\n${output.join('')}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
       const match = /"port":(\d+)/.exec(output.join(''));
@@ -34,7 +39,7 @@ export async function spawnApi(env: Record<string, string>): Promise<ApiProcess>
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((code) => reject(new Error(`api exited with ${code}:\n${output.join('')}`)));
+    void exited.then((code) => fail(new Error(`api exited with ${code}:\n${output.join('')}`)));
   });
   return {
     baseUrl: `http://127.0.0.1:${port}`,

@@ -1,15 +1,10 @@
 import type { Page } from 'playwright-core';
 
 /**
- * What the specs against the real stack need: where the web app and the API run, and a seeded user with
- * money (e.g. alice from `pnpm db:seed`). The specs run only when PAYGATE_E2E_STACK is set; then a missing
- * credential is an error, not a skip.
+ * What the specs against the real stack need: where the web app and the API run, and a user with money.
+ * global-stack.ts starts a stack and sets these; with PAYGATE_E2E_EXTERNAL=1 they describe a stack you run
+ * (WEB_URL, API_URL, PAYGATE_E2E_EMAIL, PAYGATE_E2E_API_KEY of e.g. alice). A missing one is an error.
  */
-
-export const STACK_ENABLED = (process.env.PAYGATE_E2E_STACK ?? '') !== '';
-export const SKIP_MESSAGE =
-  'PAYGATE_E2E_STACK is unset: skipping the browser specs that need the running stack (API, worker, bank-sim, web). ' +
-  'Set PAYGATE_E2E_STACK=1, WEB_URL, API_URL, PAYGATE_E2E_EMAIL and PAYGATE_E2E_API_KEY to run them.';
 
 export interface StackConfig {
   webUrl: string;
@@ -24,9 +19,7 @@ export function stackConfig(): StackConfig {
   const email = process.env.PAYGATE_E2E_EMAIL;
   const apiKey = process.env.PAYGATE_E2E_API_KEY;
   if (email === undefined || email === '' || apiKey === undefined || apiKey === '') {
-    throw new Error(
-      'PAYGATE_E2E_STACK is set but PAYGATE_E2E_EMAIL or PAYGATE_E2E_API_KEY is not: give the seeded user (e.g. alice) and its key',
-    );
+    throw new Error('PAYGATE_E2E_EMAIL and PAYGATE_E2E_API_KEY must name a user with money (global-stack.ts sets them)');
   }
   return {
     webUrl: (process.env.WEB_URL ?? 'http://127.0.0.1:5500').replace(/\/$/, ''),

@@ -2,6 +2,7 @@ import type { Balance, CursorPosition, Transaction, TransactionEvent, Transactio
 import { encodeCursor } from '@paygate/domain';
 
 import type { Pool } from '../pool';
+import { OutboxWakeUp } from './outbox-wake-up';
 import type { EventRow, TransactionRow } from './rows';
 import { toEvent, toId, toTransaction, TRANSACTION_COLUMNS } from './rows';
 
@@ -22,9 +23,9 @@ export interface CreateTransactionInput {
 
 export interface CreateTransactionResult {
   outcome: CreateOutcome;
-  /** The stored answer (status and exact body) for created, replayed and insufficient_balance. */
+  /** The stored answer for created, replayed and insufficient_balance: its status and its exact JSON text. */
   responseStatus: number;
-  responseBody: unknown;
+  responseJson: string | null;
   transactionId: number | null;
 }
 
@@ -50,12 +51,24 @@ export interface TransactionPageResult {
 }
 
 export class TransactionsRepository {
-  constructor(private readonly pool: Pool) {}
+  private readonly wakeUp: OutboxWakeUp;
 
-  /** One round trip: the whole create flow runs in paygate_create_transaction (see its migration). */
+  constructor(
+    private readonly pool: Pool,
+    onWakeUpError?: (error: unknown) => void,
+  ) {
+    this.wakeUp = new OutboxWakeUp(pool, onWakeUpError);
+  }
+
+  /**
+   * One round trip: the whole create flow runs in paygate_create_transaction (see its migration). After a
+   * commit that wrote an outbox row, the relay is woken so the message leaves within milliseconds.
+   */
   async create(input: CreateTransactionInput): Promise<CreateTransactionResult> {
-    const { rows } = await this.pool.query<{ outcome: CreateOutcome; response_status: number; response_body: unknown; transaction_id: string | null }>(
-      'SELECT * FROM paygate_create_transaction($1, $2, $3, $4, $5, $6, $7, $8, $9, make_interval(hours => $10))',
+    // The answer comes back as text and goes out as is: no parse and re-serialise on the hot path.
+    const { rows } = await this.pool.query<{ outcome: CreateOutcome; response_status: number; response_json: string | null; transaction_id: string | null }>(
+      `SELECT outcome, response_status, response_body::text AS response_json, transaction_id
+         FROM paygate_create_transaction($1, $2, $3, $4, $5, $6, $7, $8, $9, make_interval(hours => $10))`,
       [
         input.userId,
         input.type,
@@ -71,10 +84,11 @@ export class TransactionsRepository {
     );
     const row = rows[0];
     if (!row) throw new Error('paygate_create_transaction returned no row');
+    if (row.outcome === 'created') this.wakeUp.poke();
     return {
       outcome: row.outcome,
       responseStatus: row.response_status,
-      responseBody: row.response_body,
+      responseJson: row.response_json,
       transactionId: row.transaction_id === null ? null : toId(row.transaction_id),
     };
   }

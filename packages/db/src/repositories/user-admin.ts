@@ -60,10 +60,11 @@ export class UserAdmin {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Creates the user, a wallet (with an opening balance posted from clearing) and a first key, atomically. */
-  async createUser(input: { email: string; openingBalanceMinor: bigint; currency: string }): Promise<CreatedUser> {
+  async createUser(input: { email: string; openingBalanceMinor: bigint; currency: string; apiKey?: string }): Promise<CreatedUser> {
     assert(input.openingBalanceMinor >= 0n, 'opening balance must not be negative');
     const email = input.email.trim().toLowerCase();
-    const key = generateApiKey();
+    const key = input.apiKey === undefined ? generateApiKey() : { apiKey: input.apiKey, keyPrefix: input.apiKey.slice(0, KEY_PREFIX_SHOWN_LENGTH) };
+    assert(key.apiKey.startsWith(API_KEY_PREFIX) && /^[\x21-\x7e]{20,128}$/.test(key.apiKey), 'an API key is pgk_ plus at least 16 printable characters');
     try {
       return await this.prisma.$transaction(async (tx) => {
         const user = await tx.user.create({ data: { email } });

@@ -13,7 +13,7 @@ import { decode } from './validate';
 export function authRouter(deps: ApiDeps, services: Services, limits: Limits): Router {
   const router = Router();
   router
-    .route('/auth/login')
+    .route('/login')
     .post(limits.login, ...jsonBody(deps.config.http.bodyBytesMax), async (req, res) => {
       const body = decode(LoginBody, req.body, 'body');
       const owner = await services.authenticator.authenticate(body.api_key);

@@ -28,5 +28,6 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
 
 function routeLabel(baseUrl: string, route: { path?: unknown } | undefined): string {
   if (!route || typeof route.path !== 'string') return 'unmatched';
-  return `${baseUrl}${route.path}`;
+  const label = `${baseUrl}${route.path}`;
+  return label.length > 1 && label.endsWith('/') ? label.slice(0, -1) : label;
 }

@@ -13,11 +13,12 @@ import { webhookRouter } from './webhook-routes';
 export function router(deps: ApiDeps, services: Services): Router {
   const limits = buildLimits(deps, services);
   const api = Router();
-  api.use(authRouter(deps, services, limits));
+  // Routers are mounted at their prefixes, so a request only walks the routes that can match it.
+  api.use('/auth', authRouter(deps, services, limits));
   api.use(authenticate(services.authenticator));
-  api.use(transactionsRouter(deps, services, limits, 'deposit', '/deposits'));
-  api.use(transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));
-  api.use(usersRouter(services, limits));
+  api.use('/deposits', transactionsRouter(deps, services, limits, 'deposit', '/deposits'));
+  api.use('/withdrawals', transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));
+  api.use('/users', usersRouter(services, limits));
 
   const root = Router();
   root.use('/api/v1', api);

@@ -21,12 +21,12 @@ import type { Limits } from './limits';
 import { methodNotAllowed } from './method-not-allowed';
 import { decode } from './validate';
 
-/** POST, GET one and GET list, for /deposits and for /withdrawals. */
+/** POST, GET one and GET list, for /deposits and for /withdrawals (mounted at `base`). */
 export function transactionsRouter(deps: ApiDeps, services: Services, limits: Limits, type: TransactionType, base: string): Router {
   const router = Router();
 
   router
-    .route(base)
+    .route('/')
     .post(limits.global, ...jsonBody(deps.config.http.bodyBytesMax), async (req, res) => {
       const auth = authOf(res);
       const idempotencyKey = readIdempotencyKey(req.get('idempotency-key'));
@@ -50,7 +50,8 @@ export function transactionsRouter(deps: ApiDeps, services: Services, limits: Li
       deps.metrics.transactionsCreated.inc({ type, outcome: answer.outcome });
       if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
       if (answer.transactionId !== null && answer.status === 202) res.setHeader('Location', `/api/v1${base}/${answer.transactionId}`);
-      res.status(answer.status).json(answer.body);
+      // Re-serialised compactly; the stored text has PostgreSQL's spacing.
+      res.status(answer.status).json(JSON.parse(answer.json));
     })
     .get(limits.history, async (req, res) => {
       const auth = authOf(res);
@@ -60,7 +61,7 @@ export function transactionsRouter(deps: ApiDeps, services: Services, limits: Li
     .all(methodNotAllowed(['GET', 'POST']));
 
   router
-    .route(`${base}/:id`)
+    .route('/:id')
     .get(limits.global, async (req, res) => {
       const auth = authOf(res);
       const { id } = decode(TransactionIdParams, req.params, 'path');

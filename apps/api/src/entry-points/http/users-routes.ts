@@ -11,12 +11,12 @@ import { listPage } from './list-page';
 import { methodNotAllowed } from './method-not-allowed';
 import { decode } from './validate';
 
-/** /users/{user_id}/...: only your own user id; another user's is a 403. */
+/** /users/{user_id}/... (mounted at /users): only your own user id; another user's is a 403. */
 export function usersRouter(services: Services, limits: Limits): Router {
   const router = Router();
 
   router
-    .route('/users/:user_id/balance')
+    .route('/:user_id/balance')
     .get(ownUserOnly, limits.balance, async (_req, res) => {
       const auth = authOf(res);
       const balance = await services.transactions.balance(auth.user.id);
@@ -26,7 +26,7 @@ export function usersRouter(services: Services, limits: Limits): Router {
     .all(methodNotAllowed(['GET']));
 
   router
-    .route('/users/:user_id/transactions')
+    .route('/:user_id/transactions')
     .get(ownUserOnly, limits.history, async (req, res) => {
       const auth = authOf(res);
       const query = decode(UserTransactionListQuery, req.query, 'query');
