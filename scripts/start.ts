@@ -121,7 +121,7 @@ function pretty(line: string): string {
     const entry = JSON.parse(line) as Record<string, unknown>;
     const { time, level, msg, pid: _pid, hostname: _hostname, service: _service, name: _name, ...rest } = entry;
     const levelName = typeof level === 'number' ? ({ 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' } as Record<number, string>)[level] ?? text(level) : text(level);
-    const clock = typeof time === 'string' ? time.slice(11, 19) : '';
+    const clock = typeof time === 'string' ? time.slice(11, 19) : typeof time === 'number' ? new Date(time).toISOString().slice(11, 19) : '';
     const fields = Object.entries(rest).map(([key, value]) => `${key}=${text(value)}`);
     return [clock, levelName.padEnd(5), text(msg), ...fields].join(' ');
   } catch {

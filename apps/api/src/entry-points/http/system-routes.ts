@@ -11,7 +11,8 @@ export const API_VERSION = '0.1.0';
 /** /, /health, /docs, /openapi.json and /metrics. */
 export function systemRouter(deps: ApiDeps): Router {
   const router = Router();
-  const openApi = buildOpenApiDocument({ version: API_VERSION, serverUrl: deps.config.http.publicUrl });
+  // A relative server: "Try it out" on /docs then calls the origin the page came from (no CORS needed).
+  const openApi = buildOpenApiDocument({ version: API_VERSION, serverUrl: '/' });
 
   router.get('/', (_req, res) => {
     res.json({ name: 'Paygate API', version: API_VERSION, docs: '/docs', openapi: '/openapi.json', health: '/health' });
