@@ -3,11 +3,11 @@
 // users when it is empty, then runs api, worker, bank-sim and web with labelled logs until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
+
+import { answers, dockerAvailable } from '@paygate/testkit';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const env = { ...process.env };
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 
 async function ensureServices(): Promise<void> {
   const missing: Service[] = [];
-  for (const service of SERVICES) if (!(await answers(service.url))) missing.push(service);
+  for (const service of SERVICES) if (!(await answers(service.url, 1_000))) missing.push(service);
   if (missing.length === 0) return;
   if (dockerAvailable()) {
     say(`starting ${missing.map((service) => service.name).join(', ')} with docker compose`);
@@ -156,26 +156,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message
     if (Date.now() > deadline) fail(message);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-function answers(url: string): Promise<boolean> {
-  const parsed = new URL(url);
-  const port = Number(parsed.port || ({ 'postgresql:': 5432, 'postgres:': 5432, 'amqp:': 5672, 'redis:': 6379 } as Record<string, number>)[parsed.protocol] || 0);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: parsed.hostname, port, timeout: 1_000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
-
-function dockerAvailable(): boolean {
-  if (!existsSync('/var/run/docker.sock') && !process.env.DOCKER_HOST) return false;
-  return spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
 }
 
 function redact(url: string): string {

@@ -58,9 +58,12 @@ export async function resolveServices(): Promise<ServiceUrls> {
   };
 }
 
-function answers(url: string, timeoutMs = 500): Promise<boolean> {
+const DEFAULT_PORTS: Record<string, number> = { 'postgresql:': 5432, 'postgres:': 5432, 'amqp:': 5672, 'redis:': 6379 };
+
+/** Whether something accepts TCP connections at the URL's host and port (the scheme's default port if none). */
+export function answers(url: string, timeoutMs = 500): Promise<boolean> {
   const parsed = new URL(url);
-  const port = Number(parsed.port || { 'postgresql:': 5432, 'amqp:': 5672, 'redis:': 6379 }[parsed.protocol] || 0);
+  const port = Number(parsed.port || DEFAULT_PORTS[parsed.protocol] || 0);
   return new Promise((resolve) => {
     const socket = net.connect({ host: parsed.hostname, port, timeout: timeoutMs });
     const done = (ok: boolean) => {
@@ -73,7 +76,8 @@ function answers(url: string, timeoutMs = 500): Promise<boolean> {
   });
 }
 
-function dockerAvailable(): boolean {
+/** Whether a Docker engine answers here (not just the client being installed). */
+export function dockerAvailable(): boolean {
   if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false;
   return spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
 }
