@@ -51,7 +51,7 @@ describe('holds under concurrency', () => {
     const { userId } = await givenUserWithWallet(pool, 550n, 'poor');
     const result = await transactions.create(command(userId, { amountMinor: 1_000n }));
     expect(result).toMatchObject({ outcome: 'insufficient_balance', responseStatus: 400, transactionId: null });
-    expect(JSON.parse(result.responseJson ?? 'null')).toMatchObject({
+    expect(result.responseBody).toMatchObject({
       error: 'insufficient_balance',
       details: { available_balance: '5.50', requested_amount: '10.00', currency: 'USD' },
     });

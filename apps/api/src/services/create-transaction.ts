@@ -16,8 +16,8 @@ export interface CreateTransactionCommand {
 
 export interface CreateTransactionAnswer {
   status: number;
-  /** The exact JSON text stored under the key (the first answer, byte for byte). */
-  json: string;
+  /** The body stored under the key: the first answer, replayed as it was. */
+  body: unknown;
   replayed: boolean;
   transactionId: number | null;
   outcome: CreateOutcome;
@@ -57,8 +57,8 @@ export async function createTransaction(
     case 'created':
     case 'insufficient_balance':
     case 'replayed':
-      assert(result.responseJson !== null, 'a completed idempotency key has a stored answer');
-      return { status: result.responseStatus, json: result.responseJson, replayed: result.outcome === 'replayed', transactionId: result.transactionId, outcome: result.outcome };
+      assert(result.responseBody !== null, 'a completed idempotency key has a stored answer');
+      return { status: result.responseStatus, body: result.responseBody, replayed: result.outcome === 'replayed', transactionId: result.transactionId, outcome: result.outcome };
     case 'key_reused':
       throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
     case 'in_progress':

@@ -23,9 +23,9 @@ export interface CreateTransactionInput {
 
 export interface CreateTransactionResult {
   outcome: CreateOutcome;
-  /** The stored answer for created, replayed and insufficient_balance: its status and its exact JSON text. */
+  /** The stored answer for created, replayed and insufficient_balance: its status and its body. */
   responseStatus: number;
-  responseJson: string | null;
+  responseBody: unknown;
   transactionId: number | null;
 }
 
@@ -65,10 +65,8 @@ export class TransactionsRepository {
    * commit that wrote an outbox row, the relay is woken so the message leaves within milliseconds.
    */
   async create(input: CreateTransactionInput): Promise<CreateTransactionResult> {
-    // The answer comes back as text and goes out as is: no parse and re-serialise on the hot path.
-    const { rows } = await this.pool.query<{ outcome: CreateOutcome; response_status: number; response_json: string | null; transaction_id: string | null }>(
-      `SELECT outcome, response_status, response_body::text AS response_json, transaction_id
-         FROM paygate_create_transaction($1, $2, $3, $4, $5, $6, $7, $8, $9, make_interval(hours => $10))`,
+    const { rows } = await this.pool.query<{ outcome: CreateOutcome; response_status: number; response_body: unknown; transaction_id: string | null }>(
+      'SELECT * FROM paygate_create_transaction($1, $2, $3, $4, $5, $6, $7, $8, $9, make_interval(hours => $10))',
       [
         input.userId,
         input.type,
@@ -88,7 +86,7 @@ export class TransactionsRepository {
     return {
       outcome: row.outcome,
       responseStatus: row.response_status,
-      responseJson: row.response_json,
+      responseBody: row.response_body,
       transactionId: row.transaction_id === null ? null : toId(row.transaction_id),
     };
   }

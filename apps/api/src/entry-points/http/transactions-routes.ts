@@ -50,8 +50,7 @@ export function transactionsRouter(deps: ApiDeps, services: Services, limits: Li
       deps.metrics.transactionsCreated.inc({ type, outcome: answer.outcome });
       if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
       if (answer.transactionId !== null && answer.status === 202) res.setHeader('Location', `/api/v1${base}/${answer.transactionId}`);
-      // Re-serialised compactly; the stored text has PostgreSQL's spacing.
-      res.status(answer.status).json(JSON.parse(answer.json));
+      res.status(answer.status).json(answer.body);
     })
     .get(limits.history, async (req, res) => {
       const auth = authOf(res);
