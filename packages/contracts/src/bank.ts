@@ -5,8 +5,11 @@ import { TRANSACTION_TYPES } from '@paygate/domain/transaction-status';
 import { AmountText, CurrencyCode } from './common';
 
 /**
- * The bank protocol between the worker and a bank (apps/bank-sim plays the bank). An order is idempotent
- * on the Idempotency-Key header: the same key twice is one order.
+ * The bank protocol between the worker and a bank (apps/bank-sim plays the bank). The gateway is the
+ * bank's one merchant: every call carries `Authorization: Bearer <BANK_API_KEY>`. An order is idempotent
+ * on the Idempotency-Key header within the merchant (the gateway sends a UUID it stored on the transaction,
+ * its "order key"): the same key twice is one order. The bank posts its webhooks to the callback URL it
+ * was configured with for the merchant; an order cannot name one.
  */
 
 export const BANK_ORDER_STATUSES = ['pending', 'success', 'failed'] as const;
@@ -17,7 +20,6 @@ export const BankOrderRequest = z
     type: z.enum(TRANSACTION_TYPES),
     amount: AmountText,
     currency: CurrencyCode,
-    callback_url: z.url().max(2048),
   })
   .meta({ id: 'BankOrderRequest' });
 export type BankOrderRequest = z.infer<typeof BankOrderRequest>;
@@ -25,6 +27,7 @@ export type BankOrderRequest = z.infer<typeof BankOrderRequest>;
 export const BankOrder = z
   .object({
     bank_reference: z.string(),
+    order_key: z.string().meta({ description: 'The Idempotency-Key the order was placed with.' }),
     reference: z.string(),
     type: z.enum(TRANSACTION_TYPES),
     amount: AmountText,
@@ -36,6 +39,9 @@ export const BankOrder = z
   })
   .meta({ id: 'BankOrder' });
 export type BankOrder = z.infer<typeof BankOrder>;
+
+/** Names of the headers of the bank protocol. */
+export const BANK_HEADERS = { idempotencyKey: 'idempotency-key', authorization: 'authorization' } as const;
 
 export const BankErrorBody = z.object({ error: z.string(), message: z.string() });
 export type BankErrorBody = z.infer<typeof BankErrorBody>;

@@ -1,15 +1,33 @@
 import { z } from 'zod';
 
-import { EntityId } from './common';
+import { AmountText, CurrencyCode, EntityId } from './common';
 
-/** What the bank posts to POST /webhooks/bank-callback. The signature covers every other field. */
+/**
+ * What a bank posts to POST /webhooks/bank-callback. The signature covers every other field. Our bank
+ * simulator sends every field; the seed's bank sent only transaction_id, bank_reference, status,
+ * error_message (which may be omitted) and signature, and that form is still accepted when it names the
+ * bank reference stored for the transaction (DESIGN.md, Settle).
+ */
 export const BankWebhookPayload = z
   .object({
     transaction_id: EntityId,
     bank_reference: z.string().min(1).max(64),
     status: z.enum(['success', 'failed']),
-    error_message: z.string().max(500).nullable(),
-    timestamp: z.number().int().positive().meta({ description: 'Unix seconds when the bank signed it; refused if more than 300 s away.' }),
+    error_message: z.string().max(500).nullable().optional(),
+    order_key: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .meta({ description: "The Idempotency-Key the gateway placed the order with; binds the webhook to the gateway's own order." }),
+    amount: AmountText.optional().meta({ description: 'The amount of the order, e.g. "10.00"; must equal the transaction\'s.' }),
+    currency: CurrencyCode.optional(),
+    timestamp: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'Unix seconds when the bank signed it; when present, refused if more than 300 s away.' }),
     signature: z.string().max(128).meta({ description: 'Hex HMAC-SHA256 of the canonical JSON of the other fields.' }),
   })
   .meta({
@@ -19,11 +37,23 @@ export const BankWebhookPayload = z
       bank_reference: 'BNK-9F3K2Q7M',
       status: 'success',
       error_message: null,
+      order_key: '6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b',
+      amount: '100.50',
+      currency: 'USD',
       timestamp: 1795774534,
       signature: '3f1c1a0e5a8d2b7c9e4f6a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d',
     },
   });
 export type BankWebhookPayload = z.infer<typeof BankWebhookPayload>;
+
+/** What our bank simulator sends: the full form, every field present. */
+export const FullBankWebhookPayload = BankWebhookPayload.required({
+  order_key: true,
+  amount: true,
+  currency: true,
+  timestamp: true,
+}).extend({ error_message: z.string().max(500).nullable() });
+export type FullBankWebhookPayload = z.infer<typeof FullBankWebhookPayload>;
 
 export const WEBHOOK_OUTCOMES = ['applied', 'duplicate', 'ignored'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];

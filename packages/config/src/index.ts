@@ -1,0 +1,4 @@
+export * from './config-error';
+export * from './load-env';
+export * from './secrets';
+export * from './variables';
