@@ -20,6 +20,8 @@ export interface RunInfo {
   amqpPrefix: string;
   redisUrl: string;
   redisPrefix: string;
+  /** The bank simulator's own database, when the run asked for one (the bank creates its tables). */
+  bankDatabaseUrl: string | undefined;
 }
 
 export interface IsolatedRun extends RunInfo {
@@ -31,6 +33,8 @@ export interface IsolatedRunOptions {
   /** Short name of the suite, part of the database name (letters, digits, underscores). */
   label: string;
   migrate?: (databaseUrl: string) => Promise<void>;
+  /** Also create an empty database for the bank simulator (dropped with the run). */
+  bankDatabase?: boolean;
 }
 
 export async function createIsolatedRun(options: IsolatedRunOptions): Promise<IsolatedRun> {
@@ -41,6 +45,8 @@ export async function createIsolatedRun(options: IsolatedRunOptions): Promise<Is
   await createDatabase(adminDatabaseUrl, databaseName);
   const databaseUrl = withDatabase(adminDatabaseUrl, databaseName);
   if (options.migrate) await options.migrate(databaseUrl);
+  const bankDatabaseName = `${databaseName}_bank`;
+  if (options.bankDatabase === true) await createDatabase(adminDatabaseUrl, bankDatabaseName);
 
   const info: RunInfo = {
     runId,
@@ -50,6 +56,7 @@ export async function createIsolatedRun(options: IsolatedRunOptions): Promise<Is
     amqpPrefix: `test_${runId}`,
     redisUrl: services.redisUrl,
     redisPrefix: `test:${runId}:`,
+    bankDatabaseUrl: options.bankDatabase === true ? withDatabase(adminDatabaseUrl, bankDatabaseName) : undefined,
   };
   return {
     ...info,
@@ -57,6 +64,7 @@ export async function createIsolatedRun(options: IsolatedRunOptions): Promise<Is
     cleanup: async (cleanupOptions = {}) => {
       if (process.env.PAYGATE_TEST_KEEP === '1') return;
       await dropDatabase(adminDatabaseUrl, databaseName);
+      if (options.bankDatabase === true) await dropDatabase(adminDatabaseUrl, bankDatabaseName);
       await deleteRedisKeys(info.redisUrl, info.redisPrefix);
       await deleteAmqp(info.amqpUrl, cleanupOptions.amqpQueues ?? [], cleanupOptions.amqpExchanges ?? []);
       await services.stop();
