@@ -18,8 +18,8 @@ describe('GET /api/v1/deposits/{id} and /withdrawals/{id}', () => {
     const user = await givenUser('10.00');
     const deposit = await postDeposit(api, user, '5.00');
     const settlement = new SettlementRepository(api.pool);
-    await settlement.startProcessing(deposit.body.id, 'test.worker', 'req-worker');
-    await settlement.settle({ transactionId: deposit.body.id, status: 'success', bankReference: 'BNK-READ1', errorCode: null, errorMessage: null, cause: 'test.bank', requestId: null });
+    await settlement.startProcessing({ transactionId: deposit.body.id, cause: 'test.worker', requestId: 'req-worker' });
+    await settlement.settle({ transactionId: deposit.body.id, status: 'success', bankReference: 'BNK-READ1', errorCode: null, errorMessage: null, detail: null, cause: 'test.bank', requestId: null });
     const answer = await getAs(api, user, `/api/v1/deposits/${deposit.body.id}`);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ id: deposit.body.id, status: 'success', bank_reference: 'BNK-READ1', completed_at: expect.any(String) });
@@ -81,7 +81,7 @@ describe('GET /api/v1/deposits and /withdrawals', () => {
   test('when filtering by status and creation time, then only matching transactions are listed', async () => {
     const user = await givenUser();
     const first = await postDeposit(api, user, '1.00');
-    await new SettlementRepository(api.pool).startProcessing(first.body.id, 'test', null);
+    await new SettlementRepository(api.pool).startProcessing({ transactionId: first.body.id, cause: 'test', requestId: null });
     await postDeposit(api, user, '2.00');
     const processing = await getAs(api, user, '/api/v1/deposits?status=processing');
     expect(processing.body.items.map((item: { id: number }) => item.id)).toEqual([first.body.id]);

@@ -55,7 +55,12 @@ export const FullBankWebhookPayload = BankWebhookPayload.required({
 }).extend({ error_message: z.string().max(500).nullable() });
 export type FullBankWebhookPayload = z.infer<typeof FullBankWebhookPayload>;
 
-export const WEBHOOK_OUTCOMES = ['applied', 'duplicate', 'ignored'] as const;
+/**
+ * applied: it settled the transaction; duplicate: the same webhook was seen before; ignored: the transaction
+ * was already final with the same outcome; conflict: already final with the other outcome (kept and flagged
+ * for operators, since redelivering cannot change it).
+ */
+export const WEBHOOK_OUTCOMES = ['applied', 'duplicate', 'ignored', 'conflict'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 export const WebhookAck = z

@@ -5,6 +5,7 @@ export * from './repositories/ledger-audit';
 export * from './repositories/outbox-repository';
 export * from './repositories/outbox-wake-up';
 export * from './repositories/retention-repository';
+export type { TransactionSubmission } from './repositories/rows';
 export * from './repositories/settlement-repository';
 export * from './repositories/transactions-repository';
 export * from './repositories/user-admin';

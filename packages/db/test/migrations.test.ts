@@ -41,6 +41,7 @@ describe('runMigrations', () => {
       'idempotency_keys',
       'ledger_postings',
       'outbox',
+      'rejected_webhooks',
       'transaction_events',
       'transactions',
       'users',

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 
-import type { CreateTransactionInput, Pool } from '../src';
+import type { BankWebhookRecord, CreateTransactionInput, Pool } from '../src';
 import { auditLedger, SettlementRepository, TransactionsRepository } from '../src';
 import { givenUserWithWallet, testPool } from './setup/fixtures';
 
@@ -115,9 +115,13 @@ describe('settlement', () => {
     const withdrawal = await transactions.create(command(userId, { amountMinor: 4_000n }));
     for (const id of [deposit.transactionId, withdrawal.transactionId]) {
       const transactionId = id ?? 0;
-      expect(await settlement.startProcessing(transactionId, 'test', null)).toEqual({ moved: true, status: 'processing' });
-      expect(await settlement.startProcessing(transactionId, 'test', null)).toEqual({ moved: false, status: 'processing' });
-      const settle = { transactionId, status: 'success' as const, bankReference: `BNK-${transactionId}`, errorCode: null, errorMessage: null, cause: 'test', requestId: null };
+      const first = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
+      expect(first).toMatchObject({ moved: true, submission: { transaction: { id: transactionId, status: 'processing' } } });
+      expect(first?.submission.orderKey).toMatch(/^[0-9a-f-]{36}$/);
+      const second = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
+      // The order key is minted once: every retry and redelivery places the same order at the bank.
+      expect(second).toMatchObject({ moved: false, submission: { orderKey: first?.submission.orderKey } });
+      const settle = { transactionId, status: 'success' as const, bankReference: `BNK-${transactionId}`, errorCode: null, errorMessage: null, detail: null, cause: 'test', requestId: null };
       expect((await settlement.settle(settle)).outcome).toBe('applied');
       expect((await settlement.settle(settle)).outcome).toBe('ignored');
       expect((await settlement.settle({ ...settle, status: 'failed' })).outcome).toBe('ignored');
@@ -131,8 +135,8 @@ describe('settlement', () => {
     const withdrawal = await transactions.create(command(userId, { amountMinor: 5_000n }));
     const transactionId = withdrawal.transactionId ?? 0;
     expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 5_000n, heldMinor: 5_000n });
-    await settlement.startProcessing(transactionId, 'test', null);
-    const failed = await settlement.settle({ transactionId, status: 'failed', bankReference: null, errorCode: 'bank_declined', errorMessage: 'declined', cause: 'test', requestId: null });
+    await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
+    const failed = await settlement.settle({ transactionId, status: 'failed', bankReference: null, errorCode: 'bank_declined', errorMessage: 'declined', detail: 'HTTP 402 declined', cause: 'test', requestId: null });
     expect(failed.outcome).toBe('applied');
     expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 5_000n, heldMinor: 0n });
     const found = await transactions.findWithEvents(userId, transactionId, 'withdrawal');
@@ -144,17 +148,56 @@ describe('settlement', () => {
     const { userId, walletId } = await givenUserWithWallet(pool, 0n);
     const deposit = await transactions.create(command(userId, { type: 'deposit', amountMinor: 700n }));
     const transactionId = deposit.transactionId ?? 0;
-    const record = { transactionId, bankReference: 'BNK-RACE', status: 'success' as const, errorCode: null, errorMessage: null, signedAt: new Date(), payload: { any: 'thing' }, requestId: null };
-    expect((await settlement.applyBankWebhook(record)).outcome).toBe('not_ready');
-    await settlement.startProcessing(transactionId, 'test', null);
+    const seedForm = webhook(transactionId, { bankReference: 'BNK-RACE' });
+    expect((await settlement.applyBankWebhook(seedForm)).outcome).toBe('not_ready');
+    const started = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
+    const record = webhook(transactionId, { bankReference: 'BNK-RACE', orderKey: started?.submission.orderKey ?? null, amountMinor: 700n, currency: 'USD' });
     const outcomes = (await Promise.all(Array.from({ length: 20 }, () => settlement.applyBankWebhook(record)))).map((result) => result.outcome);
     expect(outcomes.filter((outcome) => outcome === 'applied')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(19);
+    // Bound by the order key before the worker stored the bank's answer: the reference is taken from it.
+    expect((await transactions.findById(transactionId))?.bankReference).toBe('BNK-RACE');
     const conflicting = await settlement.applyBankWebhook({ ...record, status: 'failed' });
-    expect(conflicting.outcome).toBe('ignored');
+    expect(conflicting.outcome).toBe('conflict');
     expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 700n, heldMinor: 0n });
     expect((await settlement.applyBankWebhook({ ...record, transactionId: 999_999_999 })).outcome).toBe('not_found');
     expect(await auditLedger(pool)).toEqual([]);
+  });
+
+  test.each([
+    ['another order key', { orderKey: '00000000-0000-4000-8000-000000000000' }, 'order_key_mismatch'],
+    ['another bank reference', { bankReference: 'BNK-OTHER' }, 'bank_reference_mismatch'],
+    ['another amount', { amountMinor: 100_000_000n }, 'amount_mismatch'],
+    ['another currency', { currency: 'EUR' }, 'currency_mismatch'],
+    ['the seed form with another reference', { orderKey: null, bankReference: 'BNK-OTHER' }, 'bank_reference_mismatch'],
+  ] as const)('when a signed webhook names %s, then it is refused, kept and changes nothing', async (_name, change, reason) => {
+    const { userId, walletId } = await givenUserWithWallet(pool, 1_000n);
+    const withdrawal = await transactions.create(command(userId, { amountMinor: 600n }));
+    const transactionId = withdrawal.transactionId ?? 0;
+    const started = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
+    await settlement.recordBankReference(transactionId, 'BNK-OURS');
+    const genuine = webhook(transactionId, { bankReference: 'BNK-OURS', orderKey: started?.submission.orderKey ?? null, amountMinor: 600n, currency: 'USD', status: 'failed' });
+    const forged = { ...genuine, ...change, payload: { forged: true, reason } };
+    for (let repeat = 0; repeat < 3; repeat += 1) {
+      expect(await settlement.applyBankWebhook(forged)).toEqual({ outcome: 'mismatch', status: 'processing', reason });
+    }
+    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 1_000n, heldMinor: 600n });
+    const kept = await pool.query('SELECT reason, received_count, source_address FROM rejected_webhooks WHERE transaction_id = $1', [transactionId]);
+    expect(kept.rows).toEqual([{ reason, received_count: 3, source_address: '203.0.113.9' }]);
+    expect((await settlement.applyBankWebhook(genuine)).outcome).toBe('applied');
+    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 1_000n, heldMinor: 0n });
+  });
+
+  test('when the seed form names the stored bank reference, then it settles', async () => {
+    const { userId, walletId } = await givenUserWithWallet(pool, 0n);
+    const deposit = await transactions.create(command(userId, { type: 'deposit', amountMinor: 250n }));
+    const transactionId = deposit.transactionId ?? 0;
+    await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
+    const seedForm = webhook(transactionId, { bankReference: 'BNK-SEED' });
+    expect((await settlement.applyBankWebhook(seedForm)).outcome).toBe('not_ready');
+    await settlement.recordBankReference(transactionId, 'BNK-SEED');
+    expect((await settlement.applyBankWebhook(seedForm)).outcome).toBe('applied');
+    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 250n, heldMinor: 0n });
   });
 
   test('when the ledger is tampered with, then the audit names the broken invariant', async () => {
@@ -171,6 +214,25 @@ describe('settlement', () => {
     }
   });
 });
+
+function webhook(transactionId: number, fields: Partial<BankWebhookRecord> = {}): BankWebhookRecord {
+  return {
+    transactionId,
+    bankReference: 'BNK-1',
+    status: 'success',
+    errorCode: null,
+    errorMessage: null,
+    detail: null,
+    orderKey: null,
+    amountMinor: null,
+    currency: null,
+    signedAt: null,
+    payload: { transaction_id: transactionId },
+    sourceAddress: '203.0.113.9',
+    requestId: null,
+    ...fields,
+  };
+}
 
 describe('listing', () => {
   test('when paging with the cursor, then every transaction appears once, newest first', async () => {

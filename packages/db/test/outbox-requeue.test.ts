@@ -75,7 +75,7 @@ describe('OutboxRepository.requeuePending', () => {
   test('when a transaction is no longer pending or does not exist, then it is left alone', async () => {
     const transactionId = await givenPendingTransaction();
     await markPublished(transactionId);
-    await settlement.startProcessing(transactionId, 'test', null);
+    await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
 
     expect(await outbox.requeuePending([transactionId, 2_000_000_000])).toEqual([]);
     expect(await outboxRowsOf(transactionId)).toHaveLength(1);

@@ -69,19 +69,31 @@ describe('schema.prisma and the migrated database', () => {
       data: { userId: user.id, key: 'k1', method: 'POST', path: '/api/v1/deposits', fingerprint: 'f', status: 'completed', responseStatus: 202, responseBody: { ok: true }, transactionId: transaction.id },
     });
     const outbox = await prisma.outbox.create({ data: { topic: 'transactions.process', payload: { transaction_id: 1 } } });
-    await prisma.transaction.update({ where: { id: transaction.id }, data: { status: 'processing' } });
+    await prisma.transaction.update({
+      where: { id: transaction.id },
+      data: { status: 'processing', bankOrderKey: '6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b', submittedAt: new Date() },
+    });
     const webhook = await prisma.webhookEvent.create({
       data: { dedupeKey: `d-${transaction.id}`, transactionId: transaction.id, bankReference: 'BNK-1', status: 'success', signedAt: new Date(), payload: { a: 1 }, outcome: 'applied' },
+    });
+
+    const rejected = await prisma.rejectedWebhook.create({
+      data: { dedupeKey: `r-${transaction.id}`, transactionId: transaction.id, reason: 'amount_mismatch', payload: { a: 1 }, sourceAddress: '127.0.0.1' },
     });
 
     expect(await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).toEqual(user);
     expect(await prisma.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ balance: 500n, held: 0n, currency: 'EUR' });
     expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).toEqual(key);
-    expect(await prisma.transaction.findUniqueOrThrow({ where: { id: transaction.id } })).toMatchObject({ amount: 500n, status: 'processing' });
+    expect(await prisma.transaction.findUniqueOrThrow({ where: { id: transaction.id } })).toMatchObject({
+      amount: 500n,
+      status: 'processing',
+      bankOrderKey: '6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b',
+    });
     expect(await prisma.transactionEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
     expect(await prisma.ledgerPosting.findUniqueOrThrow({ where: { id: posting.id } })).toEqual(posting);
     expect(await prisma.idempotencyKey.findUniqueOrThrow({ where: { id: idempotency.id } })).toMatchObject({ responseBody: { ok: true } });
     expect(await prisma.outbox.findUniqueOrThrow({ where: { id: outbox.id } })).toMatchObject({ headers: {}, publishedAt: null });
     expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: webhook.id } })).toEqual(webhook);
+    expect(await prisma.rejectedWebhook.findUniqueOrThrow({ where: { id: rejected.id } })).toEqual(rejected);
   });
 });

@@ -6,6 +6,7 @@ export * from './circuit-breaker';
 export * from './cursor';
 export * from './errors';
 export * from './fingerprint';
+export * from './gateway-failure';
 export * from './ledger';
 export * from './limits';
 export * from './money';

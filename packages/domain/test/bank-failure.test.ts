@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { bankFailure } from '../src';
+import { bankFailure, GATEWAY_FAILURE_CODES, gatewayFailureMessage } from '../src';
 
 describe('bankFailure', () => {
   test.each([
@@ -12,4 +12,17 @@ describe('bankFailure', () => {
   ])('when the bank says %j, then the code is %s', (reason, code, message) => {
     expect(bankFailure(reason)).toEqual({ code, message });
   });
+});
+
+describe('gatewayFailureMessage', () => {
+  test.each(GATEWAY_FAILURE_CODES.flatMap((code) => (['deposit', 'withdrawal'] as const).map((type) => [code, type] as const)))(
+    'when %s fails a %s, then the user reads a plain sentence about their money',
+    (code, type) => {
+      const message = gatewayFailureMessage(code, type);
+      expect(message).toContain(type);
+      expect(message).toContain('No money moved');
+      // Internal words never reach the end user.
+      expect(message).not.toMatch(/worker|breaker|HTTP|_/);
+    },
+  );
 });

@@ -15,6 +15,8 @@ import type { RunInfo } from './isolated-run';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const STACK_WEBHOOK_SECRET = 'stack-webhook-secret-0123456789abcdef';
+/** The gateway's merchant credential at the stack's bank. */
+export const STACK_BANK_API_KEY = 'stack-bank-api-key-0123456789abcdef';
 
 export type AppName = 'api' | 'worker' | 'bank' | 'web';
 
@@ -23,8 +25,12 @@ export interface StackOptions {
   /** Extra environment per app (e.g. bank delays, worker retry timings). */
   env?: Partial<Record<AppName | 'all', Record<string, string>>>;
   web?: boolean;
-  /** Start the worker now (default) or leave it for the test to start. */
+  /** Start the workers now (default) or leave them for the test to start. */
   startWorker?: boolean;
+  /** API processes (default 1); the bank calls back the first. */
+  apiCount?: number;
+  /** Worker processes (default 1). */
+  workerCount?: number;
 }
 
 export class ManagedProcess {
@@ -100,12 +106,17 @@ export class ManagedProcess {
 
 export interface Stack {
   apiUrl: string;
+  /** Every API instance's URL, the first being apiUrl. */
+  apiUrls: string[];
   bankUrl: string;
+  bankApiKey: string;
   webUrl: string | undefined;
   workerMetricsUrl: string;
   webhookSecret: string;
   api: ManagedProcess;
+  apis: ManagedProcess[];
   worker: ManagedProcess;
+  workers: ManagedProcess[];
   bank: ManagedProcess;
   web: ManagedProcess | undefined;
   /** Forces a bank mode through its loopback control endpoint. */
@@ -117,10 +128,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const app of ['api', 'worker', 'bank-sim']) {
     if (!existsSync(path.join(REPO_ROOT, 'apps', app, 'dist', 'main.js'))) throw new Error(`apps/${app} is not built: run pnpm build`);
   }
-  const [apiPort, bankPort, workerPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const bankUrl = `http://127.0.0.1:${bankPort}`;
   const { run } = options;
+  if (run.bankDatabaseUrl === undefined) throw new Error('the stack needs a bank database: createIsolatedRun({ ..., bankDatabase: true })');
+  const apiCount = options.apiCount ?? 1;
+  const workerCount = options.workerCount ?? 1;
+  const [bankPort, webPort, ...ports] = await Promise.all(Array.from({ length: 2 + apiCount + workerCount }, () => freePort()));
+  const apiPorts = ports.slice(0, apiCount);
+  const workerPorts = ports.slice(apiCount);
+  const apiUrls = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+  const apiUrl = apiUrls[0] ?? '';
+  const bankUrl = `http://127.0.0.1:${bankPort}`;
   const common: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -130,20 +147,52 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     REDIS_URL: run.redisUrl,
     REDIS_PREFIX: run.redisPrefix,
     WEBHOOK_SECRET: STACK_WEBHOOK_SECRET,
+    BANK_API_KEY: STACK_BANK_API_KEY,
     API_URL: apiUrl,
     BANK_URL: bankUrl,
     ...options.env?.all,
   };
   const appDir = (name: string) => path.join(REPO_ROOT, 'apps', name);
-  const bank = new ManagedProcess('bank', appDir('bank-sim'), ['node', 'dist/main.js'], { ...common, BANK_PORT: String(bankPort), BANK_HOST: '127.0.0.1', BANK_MIN_DELAY_MS: '5', BANK_MAX_DELAY_MS: '30', BANK_SUCCESS_RATE: '1', BANK_SEED: run.runId, BANK_WEBHOOK_RETRY_BASE_MS: '50', BANK_WEBHOOK_RETRY_CAP_MS: '1000', ...options.env?.bank }, `${bankUrl}/health`);
-  const api = new ManagedProcess('api', appDir('api'), ['node', 'dist/main.js'], { ...common, API_PORT: String(apiPort), API_HOST: '127.0.0.1', ...options.env?.api }, `${apiUrl}/health`);
-  const worker = new ManagedProcess('worker', appDir('worker'), ['node', 'dist/main.js'], { ...common, WORKER_METRICS_PORT: String(workerPort), WORKER_METRICS_HOST: '127.0.0.1', AMQP_QUEUE_EXPIRES_MS: '3600000', ...options.env?.worker }, `http://127.0.0.1:${workerPort}/health`);
+  const bank = new ManagedProcess(
+    'bank',
+    appDir('bank-sim'),
+    ['node', 'dist/main.js'],
+    {
+      ...common,
+      BANK_PORT: String(bankPort),
+      BANK_HOST: '127.0.0.1',
+      BANK_DATABASE_URL: run.bankDatabaseUrl,
+      BANK_CALLBACK_URL: `${apiUrl}/webhooks/bank-callback`,
+      BANK_MIN_DELAY_MS: '5',
+      BANK_MAX_DELAY_MS: '30',
+      BANK_SUCCESS_RATE: '1',
+      BANK_SEED: run.runId,
+      BANK_WEBHOOK_RETRY_BASE_MS: '50',
+      BANK_WEBHOOK_RETRY_CAP_MS: '1000',
+      ...options.env?.bank,
+    },
+    `${bankUrl}/health`,
+  );
+  const apis = apiPorts.map(
+    (port) =>
+      new ManagedProcess('api', appDir('api'), ['node', 'dist/main.js'], { ...common, API_PORT: String(port), API_HOST: '127.0.0.1', ...options.env?.api }, `http://127.0.0.1:${port}/health`),
+  );
+  const workers = workerPorts.map(
+    (port) =>
+      new ManagedProcess(
+        'worker',
+        appDir('worker'),
+        ['node', 'dist/main.js'],
+        { ...common, WORKER_METRICS_PORT: String(port), WORKER_METRICS_HOST: '127.0.0.1', AMQP_QUEUE_EXPIRES_MS: '3600000', ...options.env?.worker },
+        `http://127.0.0.1:${port}/health`,
+      ),
+  );
   const web = options.web
     ? new ManagedProcess('web', appDir('web'), ['node', 'node_modules/vite/bin/vite.js', 'preview', '--strictPort'], { ...common, WEB_PORT: String(webPort), ...options.env?.web }, `http://127.0.0.1:${webPort}/`)
     : undefined;
   const started: ManagedProcess[] = [];
   try {
-    for (const process of [bank, api, ...(options.startWorker === false ? [] : [worker]), ...(web ? [web] : [])]) {
+    for (const process of [bank, ...apis, ...(options.startWorker === false ? [] : workers), ...(web ? [web] : [])]) {
       await process.start();
       started.push(process);
     }
@@ -151,22 +200,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(started.map((process) => process.kill('SIGKILL')));
     throw error;
   }
+  const [api, worker] = [apis[0], workers[0]];
+  if (api === undefined || worker === undefined) throw new Error('a stack has at least one api and one worker');
   return {
     apiUrl,
+    apiUrls,
     bankUrl,
+    bankApiKey: STACK_BANK_API_KEY,
     webUrl: web ? `http://127.0.0.1:${webPort}` : undefined,
-    workerMetricsUrl: `http://127.0.0.1:${workerPort}/metrics`,
+    workerMetricsUrl: `http://127.0.0.1:${workerPorts[0]}/metrics`,
     webhookSecret: STACK_WEBHOOK_SECRET,
     api,
+    apis,
     worker,
+    workers,
     bank,
     web,
     controlBank: async (control) => {
-      const response = await fetch(`${bankUrl}/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(control) });
+      const response = await fetch(`${bankUrl}/control`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${STACK_BANK_API_KEY}` },
+        body: JSON.stringify(control),
+      });
       if (!response.ok) throw new Error(`bank control refused ${JSON.stringify(control)}: ${response.status} ${await response.text()}`);
     },
     stop: async () => {
-      await Promise.all([web, worker, api, bank].filter((process): process is ManagedProcess => process !== undefined).map((process) => process.kill('SIGTERM')));
+      await Promise.all([web, ...workers, ...apis, bank].filter((process): process is ManagedProcess => process !== undefined).map((process) => process.kill('SIGTERM')));
     },
   };
 }

@@ -20,8 +20,9 @@ const HELP = `Usage: pnpm paygate <command> [options]
   key revoke (--email E | --user-id N) [--key K | --prefix P] [--json]
                                   revoke one key, or all keys of the user
   webhook sign --transaction-id N --status success|failed [--bank-reference R]
-               [--error-message M] [--api-url URL]
-                                  print a signed bank callback as a ready curl command
+               [--error-message M] [--api-url URL] [--seed-form]
+                                  print a signed bank callback for the order the gateway placed,
+                                  as a ready curl command (--seed-form: the seed's payload form)
   help                            this text`;
 
 type Output = (line: string) => void;
@@ -33,12 +34,9 @@ async function main(argv: string[], print: Output): Promise<void> {
     return;
   }
   const config = cliConfig();
-  if (group === 'webhook' && action === 'sign') {
-    signWebhookCommand(rest, config, print);
-    return;
-  }
   const prisma = createPrismaClient(config.database.url, 2);
   try {
+    if (group === 'webhook' && action === 'sign') return await signWebhookCommand(rest, config, prisma, print);
     const admin = new UserAdmin(prisma);
     if (group === 'user' && action === 'create') return await userCreate(admin, rest, print);
     if (group === 'user' && action === 'list') return await userList(admin, rest, print);

@@ -1,30 +1,60 @@
-import { signPayload } from '@paygate/domain';
+import type { PrismaClient } from '@paygate/db/prisma';
+import { formatAmount, signPayload } from '@paygate/domain';
 
 import type { ApiConfig } from '../config';
 import { parseOptions, parsePositiveInt, requireString, UsageError } from './args';
 
 /**
  * Builds a bank callback signed with WEBHOOK_SECRET and prints it as a curl command, for testing the
- * webhook by hand. The timestamp is now, so the command must be run within 300 s.
+ * webhook by hand. A webhook settles only the order the gateway placed, so the command reads that order
+ * from the database: its order key, amount and currency (our bank's form, with a timestamp of now, to be
+ * sent within 300 s), or with --seed-form the seed's documented form, which names the stored bank reference.
  */
-export function signWebhookCommand(args: string[], config: ApiConfig, print: (line: string) => void): void {
+export async function signWebhookCommand(
+  args: string[],
+  config: ApiConfig,
+  prisma: PrismaClient,
+  print: (line: string) => void,
+): Promise<void> {
   const options = parseOptions(args, {
     'transaction-id': { type: 'string' },
     status: { type: 'string' },
     'bank-reference': { type: 'string' },
     'error-message': { type: 'string' },
     'api-url': { type: 'string' },
+    'seed-form': { type: 'boolean' },
   });
   const transactionId = parsePositiveInt(requireString(options['transaction-id'], '--transaction-id'), '--transaction-id');
   const status = requireString(options.status, '--status');
   if (status !== 'success' && status !== 'failed') throw new UsageError('--status: must be success or failed');
-  const payload = {
-    transaction_id: transactionId,
-    bank_reference: options['bank-reference'] ?? `BNK-MANUAL${transactionId}`,
-    status,
-    error_message: status === 'failed' ? (options['error-message'] ?? 'declined') : null,
-    timestamp: Math.floor(Date.now() / 1000),
-  };
+  const transaction = await prisma.transaction.findUnique({
+    where: { id: BigInt(transactionId) },
+    select: { bankOrderKey: true, bankReference: true, amount: true, currency: true, status: true },
+  });
+  if (transaction === null) throw new UsageError(`no transaction ${transactionId}`);
+  const bankReference = options['bank-reference'] ?? transaction.bankReference;
+  const errorMessage = status === 'failed' ? (options['error-message'] ?? 'declined') : null;
+  let payload: Record<string, unknown>;
+  if (options['seed-form'] === true) {
+    if (bankReference === null) {
+      throw new UsageError(`transaction ${transactionId} has no bank reference yet: give --bank-reference, or wait for the bank's answer`);
+    }
+    payload = { transaction_id: transactionId, bank_reference: bankReference, status, error_message: errorMessage };
+  } else {
+    if (transaction.bankOrderKey === null) {
+      throw new UsageError(`transaction ${transactionId} is ${transaction.status} and was never sent to the bank: the webhook would be refused`);
+    }
+    payload = {
+      transaction_id: transactionId,
+      bank_reference: bankReference ?? `BNK-MANUAL${transactionId}`,
+      status,
+      error_message: errorMessage,
+      order_key: transaction.bankOrderKey,
+      amount: formatAmount(transaction.amount),
+      currency: transaction.currency,
+      timestamp: Math.floor(Date.now() / 1000),
+    };
+  }
   const body = JSON.stringify({ ...payload, signature: signPayload(payload, config.webhook.secret) });
   const apiUrl = (options['api-url'] ?? config.http.publicUrl).replace(/\/$/, '');
   print(`curl -sS -X POST '${apiUrl}/webhooks/bank-callback' -H 'Content-Type: application/json' -d '${body.replaceAll("'", "'\\''")}'`);

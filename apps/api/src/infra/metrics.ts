@@ -21,8 +21,14 @@ export function createMetrics() {
     }),
     webhooks: new Counter({
       name: 'paygate_api_bank_webhooks_total',
-      help: 'Bank callbacks by outcome (applied, duplicate, ignored, invalid_signature, stale, not_found, not_ready).',
+      help: 'Accepted bank callbacks by outcome (applied, duplicate, ignored, conflict) and the status they reported.',
       labelNames: ['outcome', 'status'] as const,
+      registers: [registry],
+    }),
+    webhooksRejected: new Counter({
+      name: 'paygate_webhook_rejected_total',
+      help: 'Refused bank callbacks by reason: invalid_signature, stale_timestamp, invalid_body, not_ready, and the security events unknown_transaction and *_mismatch (signed, but not our order).',
+      labelNames: ['reason'] as const,
       registers: [registry],
     }),
     rateLimited: new Counter({

@@ -16,6 +16,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const run = await createIsolatedRun({
     label: 'api_e2e',
+    bankDatabase: true,
     migrate: async (url) => {
       await runMigrations(url);
     },

@@ -33,6 +33,36 @@ export interface EventRow {
 export const TRANSACTION_COLUMNS =
   'id, user_id, type, status, amount, currency, bank_reference, error_code, error_message, idempotency_key, created_at, updated_at, completed_at';
 
+/** The columns of a transaction's trip to the bank, beside TRANSACTION_COLUMNS. */
+export const SUBMISSION_COLUMNS = 'bank_order_key, submitted_at, request_id';
+
+export interface SubmissionRow extends TransactionRow {
+  bank_order_key: string | null;
+  submitted_at: Date | null;
+  request_id: string | null;
+}
+
+/**
+ * A transaction as the worker and the reconciler see it: with the order key it is (or will be) placed
+ * under at the bank, when it was first submitted, and the request id that travels with it.
+ */
+export interface TransactionSubmission {
+  transaction: Transaction;
+  orderKey: string | null;
+  submittedAt: Date | null;
+  requestId: string | null;
+}
+
+export function toSubmission(row: SubmissionRow): TransactionSubmission {
+  assert((row.bank_order_key === null) === (row.submitted_at === null), 'an order key comes with its submission time');
+  return {
+    transaction: toTransaction(row),
+    orderKey: row.bank_order_key,
+    submittedAt: row.submitted_at,
+    requestId: row.request_id,
+  };
+}
+
 export function toId(value: string | number): number {
   const id = Number(value);
   assert(Number.isSafeInteger(id) && id > 0, `id out of range: ${value}`);
