@@ -1,7 +1,8 @@
 import { Router } from 'express';
 
+import { applyBankWebhook } from '@paygate/payments';
+
 import type { ApiDeps, Services } from '../../deps';
-import { applyBankWebhook } from '../../services/apply-bank-webhook';
 import { jsonBody } from './json-body';
 import { methodNotAllowed } from './method-not-allowed';
 
