@@ -1,8 +1,9 @@
-// `pnpm bench <api|settle>`: performance measured side by side with the database's own ceiling.
+// `pnpm bench <api|settle|history>`: performance measured side by side with the database's own ceiling.
 import { benchApi } from './api';
+import { benchHistory } from './history';
 import { benchSettle } from './settle';
 
-const BENCHES: Record<string, () => Promise<void>> = { api: benchApi, settle: benchSettle };
+const BENCHES: Record<string, () => Promise<void>> = { api: benchApi, settle: benchSettle, history: benchHistory };
 
 const name = process.argv[2] ?? 'api';
 const bench = BENCHES[name];

@@ -21,7 +21,7 @@ const USERS = 100;
 export async function benchSettle(): Promise<void> {
   console.log(`bench settle: ${CLIENTS} clients x ${SECONDS} s on ${cpuModel()}`);
   run('pnpm', ['turbo', 'run', 'build', '--filter=@paygate/api', '--filter=@paygate/worker', '--filter=@paygate/bank-sim', '--output-logs=errors-only']);
-  const isolated = await createIsolatedRun({ label: 'bench_settle', migrate: async (url) => { await runMigrations(url); } });
+  const isolated = await createIsolatedRun({ label: 'bench_settle', bankDatabase: true, migrate: async (url) => { await runMigrations(url); } });
   const stack = await startStack({
     run: isolated.info(),
     env: {

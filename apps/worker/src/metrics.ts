@@ -31,6 +31,11 @@ export function createMetrics(sources: { breakerState: () => BreakerState }) {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    breakerWaits: new Counter({
+      name: 'paygate_worker_breaker_waits_total',
+      help: 'Messages that met an open circuit breaker and were put back to wait for its probe (no bank call).',
+      registers: [registry],
+    }),
     deadLettered: new Counter({
       name: 'paygate_worker_dead_lettered_total',
       help: 'Messages sent to the dead-letter queue, by reason.',

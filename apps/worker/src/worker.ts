@@ -8,7 +8,6 @@ import {
   pingDatabase,
   RetentionRepository,
   SettlementRepository,
-  TransactionsRepository,
 } from '@paygate/db';
 import { CircuitBreaker } from '@paygate/domain';
 
@@ -102,7 +101,7 @@ class PaygateWorker implements Worker {
     this.breaker = new CircuitBreaker(config.breaker, nowMs);
     const breaker = this.breaker;
     this.metrics = createMetrics({ breakerState: () => breaker.state });
-    const retryPolicy = new RetryPolicy(config.retry.countMax, config.retry.baseMs, config.retry.capMs, deps.random);
+    const retryPolicy = new RetryPolicy(config.retry.horizonMs, config.retry.baseMs, config.retry.capMs, deps.random);
     this.topologyOptions = {
       prefix: config.amqp.prefix,
       retryDelayBucketsMs: retryPolicy.bucketsMs,
@@ -114,21 +113,13 @@ class PaygateWorker implements Worker {
     this.#outbox = new OutboxRepository(pool);
     const bank = new BankClient({
       baseUrl: config.bank.url,
+      apiKey: config.bank.apiKey,
       timeoutMs: config.bank.timeoutMs,
       responseBytesMax: config.bank.responseBytesMax,
       metrics: this.metrics,
       fetch: deps.fetch,
     });
-    const transactions = new TransactionsRepository(pool);
-    const processor = new TransactionProcessor({
-      transactions,
-      settlement,
-      bank,
-      breaker,
-      retryPolicy,
-      callbackUrl: config.bank.callbackUrl,
-      logger,
-    });
+    const processor = new TransactionProcessor({ settlement, bank, breaker, retryPolicy, logger, nowMs });
     this.#handler = createProcessTransactionHandler({ processor, retryPolicy, metrics: this.metrics, logger });
     this.reconciler = new Reconciler({
       settlement,
@@ -167,7 +158,6 @@ class PaygateWorker implements Worker {
       {
         prefix: config.amqp.prefix,
         bank: redactUrl(config.bank.url),
-        callbackUrl: redactUrl(config.bank.callbackUrl),
         retry: config.retry,
         breaker: config.breaker,
       },

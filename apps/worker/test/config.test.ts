@@ -2,7 +2,7 @@
 // all carry the prefix. Method: loadConfig on hand-made environments; topologyNames on a prefix.
 import { describe, expect, test } from 'vitest';
 
-import { ConfigError, loadConfig, retryWindowMs } from '../src/config';
+import { ConfigError, loadConfig } from '../src/config';
 import { topologyNames } from '../src/infra/topology';
 import { RetryPolicy } from '../src/services/retry-policy';
 
@@ -17,20 +17,16 @@ describe('loadConfig', () => {
       queueExpiresMs: undefined,
       prefetch: 16,
     });
-    expect(config.bank).toMatchObject({
-      url: 'http://127.0.0.1:8001',
-      timeoutMs: 5_000,
-      callbackUrl: 'http://127.0.0.1:8000/webhooks/bank-callback',
-    });
+    expect(config.bank).toMatchObject({ url: 'http://127.0.0.1:8001', apiKey: 'dev-bank-api-key-change-me', timeoutMs: 5_000 });
     expect(config.metrics).toMatchObject({ port: 9101 });
-    expect(config.retry).toEqual({ countMax: 5, baseMs: 1_000, capMs: 600_000 });
+    expect(config.retry).toEqual({ horizonMs: 1_800_000, baseMs: 1_000, capMs: 600_000 });
     expect(config.breaker).toEqual({ failureCountThreshold: 5, cooldownMs: 30_000 });
     expect(config.outbox).toMatchObject({ batchSize: 100, sweepIntervalMs: 1_000 });
     expect(config.reconcile).toMatchObject({
       intervalMs: 10_000,
       processingAfterMs: 60_000,
       pendingAfterMs: 60_000,
-      unknownOrderFailAfterMs: 900_000,
+      unknownOrderFailAfterMs: 2_700_000,
       batchSize: 100,
     });
     expect(config.retention).toMatchObject({
@@ -43,13 +39,6 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
   });
 
-  test('when API_URL is set and WEBHOOK_CALLBACK_URL is not, then the callback goes to the API', () => {
-    expect(loadConfig({ API_URL: 'http://api:8000/' }).bank.callbackUrl).toBe('http://api:8000/webhooks/bank-callback');
-    expect(loadConfig({ API_URL: 'http://api:8000', WEBHOOK_CALLBACK_URL: 'http://hooks/cb' }).bank.callbackUrl).toBe(
-      'http://hooks/cb',
-    );
-  });
-
   test.each([
     [{ WORKER_PREFETCH: '0' }, 'WORKER_PREFETCH'],
     [{ AMQP_URL: 'http://rabbit' }, 'AMQP_URL'],
@@ -60,8 +49,12 @@ describe('loadConfig', () => {
     [{ RETRY_BASE_MS: '5000', RETRY_CAP_MS: '1000', BREAKER_COOLDOWN_MS: '500' }, 'RETRY_BASE_MS'],
     [{ BANK_TIMEOUT_MS: '60000' }, 'BANK_TIMEOUT_MS'],
     [{ BREAKER_COOLDOWN_MS: '700000' }, 'BREAKER_COOLDOWN_MS'],
-    [{ RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS: '100000' }, 'RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS'],
+    [{ RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS: '1800000' }, 'RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS'],
+    [{ RETRY_HORIZON_MS: '60000' }, 'RETRY_CAP_MS'],
     [{ SHUTDOWN_GRACE_MS: '1000' }, 'SHUTDOWN_GRACE_MS'],
+    [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
+    [{ NODE_ENV: 'production' }, 'BANK_API_KEY'],
+    [{ NODE_ENV: 'production', BANK_API_KEY: 'a'.repeat(40) }, 'BANK_API_KEY'],
   ])('when %j, then start-up fails naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -75,16 +68,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ WORKER_PREFETCH: '' }).amqp.prefetch).toBe(16);
   });
 
-  test('when the defaults are used, then the longest retry window fits well inside the unknown-order deadline', () => {
-    const windowMs = retryWindowMs({
-      RETRY_COUNT_MAX: 5,
-      RETRY_BASE_MS: 1_000,
-      RETRY_CAP_MS: 600_000,
-      BREAKER_COOLDOWN_MS: 30_000,
-      BANK_TIMEOUT_MS: 5_000,
-    });
-    expect(windowMs).toBe(5 * 30_000 + 6 * 5_000);
-    expect(windowMs).toBeLessThan(900_000);
+  test('when several variables are bad, then every one is named at once', () => {
+    try {
+      loadConfig({ WORKER_PREFETCH: '0', AMQP_URL: 'http://rabbit', NODE_ENV: 'prod' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems.map((problem) => problem.variable).sort()).toEqual(['AMQP_URL', 'NODE_ENV', 'WORKER_PREFETCH']);
+    }
+  });
+
+  test('when production has a strong merchant credential, then it starts', () => {
+    const apiKey = '4f9c2a7e1b8d3c6f0a5e9b2d7c1f8a3e6b0d4c9f2a7e5b1d';
+    expect(loadConfig({ NODE_ENV: 'production', BANK_API_KEY: apiKey }).bank.apiKey).toBe(apiKey);
   });
 });
 
@@ -101,13 +96,18 @@ describe('topology and retry delays', () => {
     ]);
   });
 
-  test('when a delay is drawn, then it is one of the buckets, grows with the attempt, and honours a lower bound', () => {
-    const policy = new RetryPolicy(5, 100, 1_000, () => 0.999);
+  test('when a delay is drawn, then it is one of the buckets and grows with the attempt', () => {
+    const policy = new RetryPolicy(60_000, 100, 1_000, () => 0.999);
     expect(policy.bucketsMs).toEqual([100, 200, 400, 800, 1_000]);
-    expect([0, 1, 2, 3, 4].map((attemptIndex) => policy.delayMs(attemptIndex))).toEqual([100, 100, 200, 400, 800]);
-    expect(new RetryPolicy(5, 100, 1_000, () => 0).delayMs(4)).toBe(100);
-    expect(new RetryPolicy(5, 100, 1_000, () => 0).delayMs(0, 350)).toBe(400);
-    expect(policy.canRetryAfter(4)).toBe(true);
-    expect(policy.canRetryAfter(5)).toBe(false);
+    expect([0, 1, 2, 3, 4, 20].map((attemptIndex) => policy.delayMs(attemptIndex))).toEqual([100, 100, 200, 400, 800, 800]);
+    expect(new RetryPolicy(60_000, 100, 1_000, () => 0).delayMs(4)).toBe(100);
+  });
+
+  test('when the breaker is open, then the wait outlasts its cool-down; retries stop at the horizon, not a count', () => {
+    const policy = new RetryPolicy(60_000, 100, 1_000);
+    expect(policy.waitForBreakerMs(350)).toBe(400);
+    expect(policy.waitForBreakerMs(0)).toBe(100);
+    expect(policy.isWithinHorizon(1_000, 60_999)).toBe(true);
+    expect(policy.isWithinHorizon(1_000, 61_000)).toBe(false);
   });
 });

@@ -1,12 +1,13 @@
-// Goal: the last-attempt decisions that are hard to provoke with a real bank: when every submission failed
-// and even the status query fails, a transaction whose attempts timed out (the bank may hold the order) is
-// left processing for the reconciler, and one that was never sent is failed. Method: TransactionProcessor on
-// the real database, with a bank client whose fetch times out on POST and cannot connect on GET.
+// Goal: the decisions at the retry horizon that are hard to provoke with a real bank: when the horizon has
+// passed and even the status query fails, a transaction whose attempts timed out (the bank may hold the
+// order) is left processing for the reconciler, and one that was never sent is failed with a plain sentence
+// for the user and the technical detail for operators. Method: TransactionProcessor on the real database,
+// a clock set past the horizon, and a bank client whose fetch times out on POST and cannot connect on GET.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 
 import type { Pool } from '@paygate/db';
-import { createPool, SettlementRepository, TransactionsRepository } from '@paygate/db';
+import { createPool, SettlementRepository } from '@paygate/db';
 import { CircuitBreaker } from '@paygate/domain';
 
 import { createLogger } from '../src/infra/logger';
@@ -34,24 +35,30 @@ afterAll(async () => {
   await pool.end();
 });
 
-function processorWith(fetchFailure: (init: RequestInit | undefined) => Error): TransactionProcessor {
+const HORIZON_MS = 60_000;
+
+function processorWith(
+  fetchFailure: (init: RequestInit | undefined) => Error,
+  options: { isPastHorizon: boolean } = { isPastHorizon: true },
+): TransactionProcessor {
   const breaker = new CircuitBreaker({ failureCountThreshold: 100, cooldownMs: 1_000 }, Date.now);
   const metrics = createMetrics({ breakerState: () => breaker.state });
   const fetchStub: typeof fetch = (_url, init) => Promise.reject(fetchFailure(init));
+  const clockOffsetMs = options.isPastHorizon ? HORIZON_MS + 1_000 : 0;
   return new TransactionProcessor({
-    transactions: new TransactionsRepository(pool),
     settlement: new SettlementRepository(pool),
     bank: new BankClient({
       baseUrl: 'http://bank.invalid',
+      apiKey: 'test-bank-api-key-0123456789',
       timeoutMs: 100,
       responseBytesMax: 1_024,
       metrics,
       fetch: fetchStub,
     }),
     breaker,
-    retryPolicy: new RetryPolicy(2, 10, 100),
-    callbackUrl: 'http://api.invalid/webhooks/bank-callback',
+    retryPolicy: new RetryPolicy(HORIZON_MS, 10, 100),
     logger: createLogger('silent'),
+    nowMs: () => Date.now() + clockOffsetMs,
   });
 }
 
@@ -60,7 +67,7 @@ const timeout = (): Error =>
 const refused = (): Error =>
   new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
 
-describe('TransactionProcessor, last attempt', () => {
+describe('TransactionProcessor at the retry horizon', () => {
   test('when an earlier attempt timed out and the status query fails too, then the transaction is left processing', async () => {
     const { userId } = await givenUserWithWallet(pool, 1_000n);
     const id = await givenTransaction(pool, userId, 'withdrawal', 1_000n);
@@ -70,6 +77,7 @@ describe('TransactionProcessor, last attempt', () => {
       transactionId: id,
       attemptIndex: 2,
       ambiguousAttemptCount: 1,
+      lastFailure: 'timeout: no answer within 100 ms',
       requestId: 'req-ambiguous',
     });
 
@@ -78,15 +86,16 @@ describe('TransactionProcessor, last attempt', () => {
     expect(await walletOf(pool, userId)).toEqual({ balanceMinor: 1_000n, heldMinor: 1_000n });
   });
 
-  test('when no attempt could have reached the bank, then the last failure fails the transaction and voids its hold', async () => {
+  test('when no attempt could have reached the bank, then it fails with a plain reason, the detail for operators and its hold voided', async () => {
     const { userId } = await givenUserWithWallet(pool, 1_000n);
     const id = await givenTransaction(pool, userId, 'withdrawal', 1_000n);
     const processor = processorWith(() => refused());
 
     const outcome = await processor.process({
       transactionId: id,
-      attemptIndex: 2,
+      attemptIndex: 7,
       ambiguousAttemptCount: 0,
+      lastFailure: 'connection refused (ECONNREFUSED)',
       requestId: null,
     });
 
@@ -94,24 +103,54 @@ describe('TransactionProcessor, last attempt', () => {
     expect(await transactionOf(pool, id)).toMatchObject({
       status: 'failed',
       errorCode: 'bank_unavailable',
-      errorMessage: 'The bank could not be reached after 3 attempts; last error: connection refused (ECONNREFUSED).',
+      errorMessage:
+        'The bank could not be reached for too long, so this withdrawal was cancelled. No money moved, and the held amount is available again. You can try again.',
     });
+    const { rows } = await pool.query<{ detail: string }>(
+      "SELECT detail FROM transaction_events WHERE transaction_id = $1 AND to_status = 'failed'",
+      [id],
+    );
+    expect(rows[0]?.detail).toBe(
+      'The bank could not be reached: 7 attempt(s) over 1 min since the first submission; last failure: connection refused (ECONNREFUSED).',
+    );
     expect(await walletOf(pool, userId)).toEqual({ balanceMinor: 1_000n, heldMinor: 0n });
   });
 
-  test('when attempts remain, then a timeout asks for a retry and counts as ambiguous', async () => {
+  test('when the horizon is ahead, then a timeout asks for a retry and counts as ambiguous', async () => {
     const { userId } = await givenUserWithWallet(pool, 0n);
     const id = await givenTransaction(pool, userId, 'deposit', 500n);
-    const processor = processorWith(() => timeout());
+    const processor = processorWith(() => timeout(), { isPastHorizon: false });
 
     const outcome = await processor.process({
       transactionId: id,
       attemptIndex: 0,
       ambiguousAttemptCount: 0,
+      lastFailure: null,
       requestId: null,
     });
 
     expect(outcome).toMatchObject({ kind: 'retry', failureKind: 'timeout', ambiguousAttemptCount: 1 });
     expect([10, 20, 40, 80, 100]).toContain((outcome as { delayMs: number }).delayMs);
+  });
+
+  test('when the breaker is open, then the bank is not called and the message waits without an attempt', async () => {
+    const { userId } = await givenUserWithWallet(pool, 0n);
+    const id = await givenTransaction(pool, userId, 'deposit', 500n);
+    let callCount = 0;
+    const processor = processorWith(
+      () => {
+        callCount += 1;
+        return refused();
+      },
+      { isPastHorizon: false },
+    );
+    // processorWith's breaker opens after 100 consecutive failures; the 101st message meets it open.
+    const outcomes = [];
+    for (let attemptIndex = 0; attemptIndex < 101; attemptIndex += 1) {
+      outcomes.push(await processor.process({ transactionId: id, attemptIndex, ambiguousAttemptCount: 0, lastFailure: null, requestId: null }));
+    }
+    expect(callCount).toBe(100);
+    expect(outcomes.at(-1)).toMatchObject({ kind: 'wait_for_breaker' });
+    expect((await transactionOf(pool, id)).status).toBe('processing');
   });
 });

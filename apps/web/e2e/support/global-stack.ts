@@ -16,7 +16,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   let run: IsolatedRun | undefined;
   let stack: Stack | undefined;
   try {
-    run = await createIsolatedRun({ label: 'web_e2e', migrate: async (url) => { await runMigrations(url); } });
+    run = await createIsolatedRun({ label: 'web_e2e', bankDatabase: true, migrate: async (url) => { await runMigrations(url); } });
     stack = await startStack({
       run: run.info(),
       web: true,

@@ -1,14 +1,14 @@
 import type { BankOrderRequest } from '@paygate/contracts';
-import { BankErrorBody, BankOrder } from '@paygate/contracts';
+import { BANK_HEADERS, BankErrorBody, BankOrder } from '@paygate/contracts';
 import { REQUEST_ID_LENGTH_MAX } from '@paygate/domain/limits';
 
 import type { WorkerMetrics } from '../metrics';
 
 /**
- * The bank protocol (packages/contracts/src/bank.ts) over fetch. Every call has a timeout and a bounded
- * answer size, and never throws: it returns the order, or a failure that says whether trying again could
- * help (`isTransientFailure`) and whether the bank may have acted on a request we never saw answered
- * (`isAmbiguousFailure`).
+ * The bank protocol (packages/contracts/src/bank.ts) over fetch, authenticated as the gateway's merchant
+ * (BANK_API_KEY). Every call has a timeout and a bounded answer size, and never throws: it returns the
+ * order, or a failure that says whether trying again could help (`isTransientFailure`) and whether the
+ * bank may have acted on a request we never saw answered (`isAmbiguousFailure`).
  */
 
 export type BankFailure =
@@ -25,6 +25,7 @@ export type BankOperation = 'submit' | 'status';
 
 export interface BankClientOptions {
   baseUrl: string;
+  apiKey: string;
   timeoutMs: number;
   responseBytesMax: number;
   metrics: WorkerMetrics;
@@ -38,15 +39,15 @@ export class BankClient {
     this.#fetch = options.fetch ?? fetch;
   }
 
-  /** POST /v1/payments. The same idempotency key always means the same order at the bank. */
-  async submitOrder(
-    order: BankOrderRequest,
-    idempotencyKey: string,
-    requestId: string | null,
-  ): Promise<BankResult<BankOrder>> {
+  /** POST /v1/payments. The same order key (our idempotency key) always means the same order at the bank. */
+  async submitOrder(order: BankOrderRequest, orderKey: string, requestId: string | null): Promise<BankResult<BankOrder>> {
     const result = await this.#call('submit', '/v1/payments', {
       method: 'POST',
-      headers: { ...headersFor(requestId), 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      headers: {
+        ...this.#headersFor(requestId),
+        'content-type': 'application/json',
+        [BANK_HEADERS.idempotencyKey]: orderKey,
+      },
       body: JSON.stringify(order),
     });
     if (!result.ok) return result;
@@ -57,7 +58,7 @@ export class BankClient {
   async findOrder(referenceOrKey: string, requestId: string | null): Promise<BankResult<BankOrder | null>> {
     const result = await this.#call('status', `/v1/payments/${encodeURIComponent(referenceOrKey)}`, {
       method: 'GET',
-      headers: headersFor(requestId),
+      headers: this.#headersFor(requestId),
     });
     if (!result.ok) return result;
     if (result.value.status === 404) return { ok: true, value: null };
@@ -99,6 +100,10 @@ export class BankClient {
     }
   }
 
+  #headersFor(requestId: string | null): Record<string, string> {
+    return { ...headersFor(requestId), [BANK_HEADERS.authorization]: `Bearer ${this.options.apiKey}` };
+  }
+
   #fetchFailure(error: unknown): BankFailure {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       return { kind: 'timeout', message: `no answer within ${this.options.timeoutMs} ms` };
@@ -110,7 +115,14 @@ export class BankClient {
 
 export function isTransientFailure(failure: BankFailure): boolean {
   if (failure.kind !== 'http') return true;
+  // 401 and 403 say our credential is wrong, not the order: fixing BANK_API_KEY must not find every payment
+  // of the meantime failed, so they are retried (and logged loudly) like an outage.
+  if (isCredentialRefused(failure)) return true;
   return failure.status >= 500 || failure.status === 429 || failure.status === 408;
+}
+
+export function isCredentialRefused(failure: BankFailure): boolean {
+  return failure.kind === 'http' && (failure.status === 401 || failure.status === 403);
 }
 
 /** True when the bank may hold an order although we never got its answer. */

@@ -1,6 +1,5 @@
 import type { BankOrder } from '@paygate/contracts';
-import type { Settlement } from '@paygate/db';
-import type { Transaction } from '@paygate/domain';
+import type { Settlement, TransactionSubmission } from '@paygate/db';
 import { bankFailure, formatAmount } from '@paygate/domain';
 
 /**
@@ -16,11 +15,14 @@ export function isFinalOrder(order: BankOrder): order is FinalBankOrder {
 }
 
 /**
- * Whether the bank's order is the one we submitted for this transaction. The idempotency key is the
- * transaction id, so anything else means a key collision or a bank bug: money must not move on it.
+ * Whether the bank's order is the one we placed for this transaction: under our order key, for this
+ * transaction, type, amount and currency. Anything else is a bank bug or tampering: money must not move on it.
  */
-export function orderMatches(transaction: Transaction, order: BankOrder): boolean {
+export function orderMatches(submission: TransactionSubmission, order: BankOrder): boolean {
+  const { transaction } = submission;
   return (
+    submission.orderKey !== null &&
+    order.order_key === submission.orderKey &&
     order.reference === String(transaction.id) &&
     order.type === transaction.type &&
     order.currency === transaction.currency &&
@@ -41,6 +43,7 @@ export function settlementFromOrder(
     bankReference: order.bank_reference,
     errorCode: failure?.code ?? null,
     errorMessage: failure?.message ?? null,
+    detail: failure === null ? null : `The bank's order ${order.bank_reference} failed: ${order.error_message ?? 'no reason given'}.`,
     cause,
     requestId,
   };

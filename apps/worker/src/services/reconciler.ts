@@ -1,5 +1,6 @@
-import type { OutboxRepository, SettlementRepository } from '@paygate/db';
-import type { CircuitBreaker, Transaction } from '@paygate/domain';
+import type { OutboxRepository, SettlementRepository, TransactionSubmission } from '@paygate/db';
+import type { CircuitBreaker } from '@paygate/domain';
+import { gatewayFailureMessage } from '@paygate/domain';
 
 import type { Logger } from '../infra/logger';
 import type { WorkerMetrics } from '../metrics';
@@ -11,11 +12,11 @@ import { isFinalOrder, orderMatches, settlementFromOrder } from './bank-settleme
  * The safety net for the asynchronous half. A webhook can be lost, a message can be lost, a worker can die:
  * whatever went wrong, a transaction that has sat unfinished for too long is looked at again.
  *
- * - processing for longer than RECONCILE_PROCESSING_AFTER_MS: ask the bank for the order (by transaction
- *   id, our idempotency key). Final there -> settle it here; still pending there -> look again later; the
- *   bank has never heard of it -> look again later, and fail it once it is older than
- *   RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS (config.ts checks that no retry of ours can still be running by
- *   then); the bank does not answer -> leave it.
+ * - processing for longer than RECONCILE_PROCESSING_AFTER_MS: ask the bank for the order (by its order
+ *   key, our idempotency key at the bank). Final there -> settle it here; still pending there -> look again
+ *   later; the bank has never heard of it -> look again later, and fail it once it was first submitted
+ *   more than RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS ago (config.ts checks that no retry of ours can still
+ *   place it by then); the bank does not answer -> leave it.
  * - pending for longer than RECONCILE_PENDING_AFTER_MS although its outbox message was published: the
  *   message is lost (or dead-lettered); enqueue a new one through the outbox.
  */
@@ -79,11 +80,13 @@ export class Reconciler {
     return mapWithConcurrency(stuck, options.concurrency, (transaction) => this.#reconcileProcessingOne(transaction));
   }
 
-  async #reconcileProcessingOne(transaction: Transaction): Promise<ReconcileResult> {
+  async #reconcileProcessingOne(submission: TransactionSubmission): Promise<ReconcileResult> {
     const { settlement, bank, logger } = this.deps;
-    const requestId = await settlement.requestIdOf(transaction.id);
+    const { transaction, requestId, orderKey } = submission;
     const log = logger.child({ request_id: requestId, transactionId: transaction.id });
-    const found = await bank.findOrder(String(transaction.id), requestId);
+    // Without an order key the gateway never placed an order (a row from before order keys existed).
+    if (orderKey === null) return this.#unknownOrder(submission);
+    const found = await bank.findOrder(orderKey, requestId);
     if (!found.ok) {
       log.warn(
         { error: describeBankFailure(found.failure) },
@@ -92,8 +95,8 @@ export class Reconciler {
       return 'bank_error';
     }
     const order = found.value;
-    if (order === null) return this.#unknownOrder(transaction, requestId);
-    if (!orderMatches(transaction, order)) {
+    if (order === null) return this.#unknownOrder(submission);
+    if (!orderMatches(submission, order)) {
       log.error(
         { bankReference: order.bank_reference },
         'reconciler: the bank order does not match the transaction; not settling it',
@@ -112,9 +115,11 @@ export class Reconciler {
     return order.status === 'success' ? 'settled_success' : 'settled_failed';
   }
 
-  async #unknownOrder(transaction: Transaction, requestId: string | null): Promise<ReconcileResult> {
+  async #unknownOrder(submission: TransactionSubmission): Promise<ReconcileResult> {
     const { settlement, options } = this.deps;
-    const ageMs = this.deps.nowMs() - transaction.createdAt.getTime();
+    const { transaction, requestId } = submission;
+    const since = submission.submittedAt ?? transaction.createdAt;
+    const ageMs = this.deps.nowMs() - since.getTime();
     if (ageMs < options.unknownOrderFailAfterMs) {
       await settlement.touch(transaction.id);
       return 'unknown_order';
@@ -124,7 +129,8 @@ export class Reconciler {
       status: 'failed',
       bankReference: null,
       errorCode: 'bank_unknown_order',
-      errorMessage: `The bank has no order for this transaction ${Math.round(ageMs / 60_000)} minute(s) after it was created.`,
+      errorMessage: gatewayFailureMessage('bank_unknown_order', transaction.type),
+      detail: `The bank has no order under key ${submission.orderKey ?? '(none)'} ${Math.round(ageMs / 60_000)} minute(s) after the first submission.`,
       cause: 'worker.reconcile',
       requestId,
     });
@@ -139,8 +145,8 @@ export class Reconciler {
       options.batchSize,
     );
     if (stuck.length === 0) return [];
-    const requeued = new Set(await outbox.requeuePending(stuck.map((transaction) => transaction.id)));
-    return stuck.map((transaction) => (requeued.has(transaction.id) ? 'requeued' : 'pending_touched'));
+    const requeued = new Set(await outbox.requeuePending(stuck.map(({ transaction }) => transaction.id)));
+    return stuck.map(({ transaction }) => (requeued.has(transaction.id) ? 'requeued' : 'pending_touched'));
   }
 }
 

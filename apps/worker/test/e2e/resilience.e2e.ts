@@ -7,11 +7,11 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { TcpProxy } from '../setup/tcp-proxy';
 import { startTcpProxy } from '../setup/tcp-proxy';
 import type { SystemUser } from './support';
-import { auditLedger, balanceOf, deposit, settled, statusCounts, useSystem, waitUntil, withdraw } from './support';
+import { auditLedger, balanceOf, deposit, metricValue, settled, statusCounts, useSystem, waitUntil, withdraw } from './support';
 
 describe('worker killed mid-processing', () => {
   // The bank holds each order's answer for 1.5 s (it has accepted it): a kill then lands mid-call.
-  const system = useSystem('e2e_kill', { bank: { BANK_HANG_MS: '1500' }, worker: { BANK_TIMEOUT_MS: '3000', RECONCILE_PROCESSING_AFTER_MS: '5000' } });
+  const system = useSystem('e2e_kill', { env: { bank: { BANK_HANG_MS: '1500' }, worker: { BANK_TIMEOUT_MS: '3000', RECONCILE_PROCESSING_AFTER_MS: '5000' } } });
 
   test('when the worker is SIGKILLed and restarted, then every transaction settles exactly once', async () => {
     const user = await system().createUser('100.00');
@@ -20,12 +20,13 @@ describe('worker killed mid-processing', () => {
     for (let index = 0; index < 6; index += 1) {
       created.push(index % 2 === 0 ? await deposit(system().stack, user, '2.00') : await withdraw(system().stack, user, '3.00'));
     }
-    await waitUntil(async () => ((await statusCounts(system().pool)).processing ?? 0) >= 3, 10_000, 'bank calls in flight');
+    // Bank calls are in flight once the worker moved transactions to processing and the bank holds their answer.
+    await waitUntil(async () => ((await statusCounts(system().pool)).processing ?? 0) >= 3, 120_000, 'bank calls in flight');
     expect(await system().stack.worker.kill('SIGKILL')).toBeNull();
     await system().stack.controlBank({ mode: 'normal' });
     await system().stack.worker.start();
     for (const [index, answer] of created.entries()) {
-      expect((await settled(system().stack, user, index % 2 === 0 ? 'deposits' : 'withdrawals', answer.body.id, 30_000)).status).toBe('success');
+      expect((await settled(system().stack, user, index % 2 === 0 ? 'deposits' : 'withdrawals', answer.body.id, 120_000)).status).toBe('success');
     }
     expect(await balanceOf(system().stack, user)).toMatchObject({ balance: '97.00', available_balance: '97.00' });
     const postings = await system().pool.query('SELECT transaction_id FROM ledger_postings p JOIN transactions t ON t.id = p.transaction_id WHERE t.user_id = $1', [user.id]);
@@ -53,13 +54,16 @@ describe('RabbitMQ connection dropped', () => {
 
     proxy!.setAccepting(false);
     proxy!.dropAll();
+    const workerMetrics = system().stack.workerMetricsUrl;
+    await waitUntil(async () => (await metricValue(workerMetrics, 'paygate_worker_amqp_connected')) === 0, 60_000, 'the worker to see the broker gone');
     const during = [];
     for (let index = 0; index < 5; index += 1) during.push(await withdraw(system().stack, user, '2.00', randomUUID()));
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(during.every((answer) => answer.status === 202)).toBe(true);
+    // The work waits in the outbox while the worker cannot reach the broker.
+    expect(((await statusCounts(system().pool)).pending ?? 0)).toBeGreaterThanOrEqual(5);
     proxy!.setAccepting(true);
 
-    for (const answer of during) expect((await settled(system().stack, user, 'withdrawals', answer.body.id, 30_000)).status).toBe('success');
+    for (const answer of during) expect((await settled(system().stack, user, 'withdrawals', answer.body.id, 120_000)).status).toBe('success');
     expect(await balanceOf(system().stack, user)).toMatchObject({ balance: '41.00', available_balance: '41.00' });
     expect(await auditLedger(system().pool)).toEqual([]);
     expect(system().stack.worker.running).toBe(true);

@@ -29,10 +29,11 @@ export interface System {
   teardown(): Promise<void>;
 }
 
-/** Worker timings that keep a system test short: fast retries and reconciliation. */
+/** Worker timings that keep a system test short: fast retries, a short retry horizon, fast reconciliation. */
 export const FAST_WORKER: Record<string, string> = {
   RETRY_BASE_MS: '50',
   RETRY_CAP_MS: '400',
+  RETRY_HORIZON_MS: '3000',
   BREAKER_FAILURE_THRESHOLD: '50',
   BREAKER_COOLDOWN_MS: '300',
   RECONCILE_INTERVAL_MS: '250',
@@ -43,10 +44,18 @@ export const FAST_WORKER: Record<string, string> = {
   METRICS_REFRESH_INTERVAL_MS: '200',
 };
 
-export async function startSystem(label: string, env: StackOptions['env'] = {}): Promise<System> {
-  const run = await createIsolatedRun({ label, migrate: async (url) => { await runMigrations(url); } });
+/** Extra environment per app, and how many API and worker processes to run (one each by default). */
+export interface SystemShape {
+  env?: StackOptions['env'];
+  apiCount?: number;
+  workerCount?: number;
+}
+
+export async function startSystem(label: string, shape: SystemShape = {}): Promise<System> {
+  const env = shape.env ?? {};
+  const run = await createIsolatedRun({ label, bankDatabase: true, migrate: async (url) => { await runMigrations(url); } });
   const workerEnv = { ...FAST_WORKER, ...env.worker };
-  const stack = await startStack({ run: run.info(), env: { ...env, worker: workerEnv } });
+  const stack = await startStack({ run: run.info(), env: { ...env, worker: workerEnv }, apiCount: shape.apiCount, workerCount: shape.workerCount });
   const pool = createPool({ connectionString: run.databaseUrl, applicationName: 'paygate-e2e', poolSizeMax: 5, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000, idleTimeoutMs: 1_000 });
   const prisma = createPrismaClient(run.databaseUrl, 2);
   const admin = new UserAdmin(prisma);
@@ -77,11 +86,11 @@ export interface Answer {
   body: any;
 }
 
-export async function api(stack: Stack, user: SystemUser, path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<Answer> {
+export async function api(stack: Stack, user: SystemUser, path: string, init: { method?: string; body?: unknown; key?: string; apiUrl?: string } = {}): Promise<Answer> {
   const headers: Record<string, string> = { 'x-api-key': user.apiKey };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.key !== undefined) headers['idempotency-key'] = init.key;
-  const response = await fetch(`${stack.apiUrl}${path}`, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const response = await fetch(`${init.apiUrl ?? stack.apiUrl}${path}`, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
@@ -98,8 +107,11 @@ export async function balanceOf(stack: Stack, user: SystemUser): Promise<{ balan
   return (await api(stack, user, `/api/v1/users/${user.id}/balance`)).body;
 }
 
-/** Polls a transaction until it is terminal (or the deadline passes) and returns its last state. */
-export async function settled(stack: Stack, user: SystemUser, kind: 'deposits' | 'withdrawals', id: number, timeoutMs = 20_000): Promise<Answer['body']> {
+/**
+ * Polls a transaction until it is terminal and returns its last state. The deadline only bounds a failing
+ * test; it is generous, so a busy machine slows the test down instead of failing it.
+ */
+export async function settled(stack: Stack, user: SystemUser, kind: 'deposits' | 'withdrawals', id: number, timeoutMs = 60_000): Promise<Answer['body']> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await api(stack, user, `/api/v1/${kind}/${id}`);
@@ -109,12 +121,26 @@ export async function settled(stack: Stack, user: SystemUser, kind: 'deposits' |
   }
 }
 
+/** Polls until `check` holds; the deadline only bounds a failing test (see settled). */
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
+}
+
+/** The value of one sample of a Prometheus endpoint (summed over every label set that matches). */
+export async function metricValue(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const text = await fetch(metricsUrl).then((response) => response.text());
+  let total: number | undefined;
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const labelText = match[2] ?? '';
+    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) total = (total ?? 0) + Number(match[3]);
+  }
+  return total;
 }
 
 export async function queueDepth(run: IsolatedRun, queue: string): Promise<number> {
@@ -136,12 +162,15 @@ export async function statusCounts(pool: Pool): Promise<Record<string, number>> 
 
 export { auditLedger };
 
-/** Starts a system before the file's tests and tears it down after; the getter fails loudly if start-up did. */
-export function useSystem(label: string, env: StackOptions['env'] = {}, before?: () => Promise<StackOptions['env']>): () => System {
+/**
+ * Starts a system before the file's tests and tears it down after; the getter fails loudly if start-up did.
+ * `before` runs first and may add environment (a proxy's URL, say).
+ */
+export function useSystem(label: string, shape: SystemShape = {}, before?: () => Promise<StackOptions['env']>): () => System {
   let system: System | undefined;
   beforeAll(async () => {
-    system = await startSystem(label, { ...env, ...(before ? await before() : {}) });
-  }, 120_000);
+    system = await startSystem(label, { ...shape, env: { ...shape.env, ...(before ? await before() : {}) } });
+  }, 180_000);
   afterAll(async () => {
     await system?.teardown();
   });

@@ -1,17 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { BankWebhookPayload } from '@paygate/contracts';
 import type { SettlementRepository } from '@paygate/db';
-import { bankFailure, verifySignature } from '@paygate/domain';
+import { applyBankWebhook } from '@paygate/payments';
 
 import { TEST_WEBHOOK_SECRET } from './suites';
 
 /**
  * A small real HTTP server standing in for the API's POST /webhooks/bank-callback. It records every webhook
- * and answers by mode: 'apply' verifies the signature and applies the webhook through SettlementRepository
- * the way the API does (not_ready -> 409 so the bank retries); 'refuse' answers 503, so the bank keeps the
- * webhook and retries it; 'record' answers 200 and applies nothing.
+ * and answers by mode: 'apply' runs the API's own webhook use case (@paygate/payments) and answers with its
+ * status (a refusal such as not_ready -> 409 makes the bank retry); 'refuse' answers 503, so the bank keeps
+ * the webhook and retries it; 'record' answers 200 and applies nothing.
  */
 export type ReceiverMode = 'apply' | 'refuse' | 'record';
 
@@ -44,21 +43,14 @@ export async function startWebhookReceiver(
   async function answer(body: Record<string, unknown>): Promise<number> {
     if (mode === 'refuse') return 503;
     if (mode === 'record') return 200;
-    if (!verifySignature(body, body.signature, TEST_WEBHOOK_SECRET)) return 401;
-    const payload = BankWebhookPayload.parse(body);
-    const failure = payload.status === 'failed' ? bankFailure(payload.error_message) : null;
-    const applied = await settlement.applyBankWebhook({
-      transactionId: payload.transaction_id,
-      bankReference: payload.bank_reference,
-      status: payload.status,
-      errorCode: failure?.code ?? null,
-      errorMessage: failure?.message ?? null,
-      signedAt: new Date(payload.timestamp * 1000),
-      payload,
-      requestId: null,
+    const answer = await applyBankWebhook(settlement, body, {
+      secret: TEST_WEBHOOK_SECRET,
+      toleranceS: 300,
+      nowS: Math.floor(Date.now() / 1000),
+      requestId: 'worker-test-receiver',
+      sourceAddress: '127.0.0.1',
     });
-    if (applied.outcome === 'not_ready') return 409;
-    return applied.outcome === 'not_found' ? 404 : 200;
+    return answer.kind === 'accepted' ? 200 : answer.error.httpStatus;
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

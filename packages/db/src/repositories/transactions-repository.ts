@@ -35,6 +35,8 @@ export interface TransactionFilter {
   status?: TransactionStatus | undefined;
   createdFrom?: Date | undefined;
   createdTo?: Date | undefined;
+  amountMinMinor?: bigint | undefined;
+  amountMaxMinor?: bigint | undefined;
 }
 
 export interface PageRequest {
@@ -127,6 +129,8 @@ export class TransactionsRepository {
     if (filter.status) add((p) => `status = ${p}`, filter.status);
     if (filter.createdFrom) add((p) => `created_at >= ${p}`, filter.createdFrom);
     if (filter.createdTo) add((p) => `created_at < ${p}`, filter.createdTo);
+    if (filter.amountMinMinor !== undefined) add((p) => `amount >= ${p}`, filter.amountMinMinor.toString());
+    if (filter.amountMaxMinor !== undefined) add((p) => `amount <= ${p}`, filter.amountMaxMinor.toString());
     const filterWhere = where.join(' AND ');
     const filterValues = [...values];
 

@@ -19,6 +19,7 @@ import type { WorkerMetrics } from '../../metrics';
 export const RETRY_HEADERS = {
   ambiguousAttemptCount: 'x-ambiguous-attempt-count',
   retryReason: 'x-retry-reason',
+  internalErrorCount: 'x-internal-error-count',
 } as const;
 
 /** What a handler sees of a delivery: the bytes and the headers, nothing to ack with. */

@@ -12,6 +12,12 @@ import { RETRY_HEADERS } from './consumers';
  * transactions.process: decode the message (a message that does not decode is poison), run the service,
  * and say what to do with the delivery. It never touches the channel; consumers.ts does.
  */
+/**
+ * Our own trouble (the database down, most likely) is retried with backoff this many times before the
+ * message is dead-lettered; the reconciler still owns the transaction, so nothing is lost.
+ */
+export const INTERNAL_ERROR_RETRY_COUNT_MAX = 20;
+
 export function createProcessTransactionHandler(deps: {
   processor: TransactionProcessor;
   retryPolicy: RetryPolicy;
@@ -42,7 +48,7 @@ export function createProcessTransactionHandler(deps: {
       // a message that always fails ends in the dead-letter queue; the reconciler still owns the transaction.
       logger.error({ err: error }, 'processing failed unexpectedly');
       deps.metrics.processed.inc({ outcome: 'error' });
-      return onUnexpectedError(deps.retryPolicy, command, deps.metrics);
+      return onUnexpectedError(deps.retryPolicy, message, command, deps.metrics);
     }
     deps.metrics.processed.inc({ outcome: outcomeLabel(outcome) });
     return toHandlerResult(outcome, command, deps.metrics, logger);
@@ -70,6 +76,19 @@ function toHandlerResult(
     case 'left_for_reconciler':
       logger.warn({ reason: outcome.reason }, 'left for the webhook or the reconciler');
       return 'ack';
+    case 'wait_for_breaker':
+      metrics.breakerWaits.inc();
+      logger.debug({ delayMs: outcome.delayMs }, 'circuit breaker open: the bank was not called; waiting');
+      // Not an attempt: the attempt count and the last failure travel on unchanged.
+      return {
+        kind: 'retry',
+        delayMs: outcome.delayMs,
+        reason: command.lastFailure ?? 'waiting for the circuit breaker',
+        headers: {
+          [AMQP_HEADERS.attempt]: command.attemptIndex,
+          [RETRY_HEADERS.ambiguousAttemptCount]: command.ambiguousAttemptCount,
+        },
+      };
     case 'retry':
       metrics.retries.inc({ kind: outcome.failureKind });
       logger.info({ reason: outcome.reason, delayMs: outcome.delayMs }, 'transient bank failure: retrying later');
@@ -88,17 +107,24 @@ function toHandlerResult(
   }
 }
 
-function onUnexpectedError(retryPolicy: RetryPolicy, command: ProcessCommand, metrics: WorkerMetrics): HandlerResult {
-  if (!retryPolicy.canRetryAfter(command.attemptIndex))
+function onUnexpectedError(
+  retryPolicy: RetryPolicy,
+  message: IncomingMessage,
+  command: ProcessCommand,
+  metrics: WorkerMetrics,
+): HandlerResult {
+  const internalErrorCount = (countHeader(message.headers[RETRY_HEADERS.internalErrorCount]) ?? 0) + 1;
+  if (internalErrorCount > INTERNAL_ERROR_RETRY_COUNT_MAX)
     return { kind: 'dead_letter', reason: 'internal_error: processing kept failing' };
   metrics.retries.inc({ kind: 'internal_error' });
   return {
     kind: 'retry',
-    delayMs: retryPolicy.delayMs(command.attemptIndex),
-    reason: 'internal_error',
+    delayMs: retryPolicy.delayMs(internalErrorCount - 1),
+    reason: command.lastFailure ?? 'internal_error',
     headers: {
-      [AMQP_HEADERS.attempt]: command.attemptIndex + 1,
+      [AMQP_HEADERS.attempt]: command.attemptIndex,
       [RETRY_HEADERS.ambiguousAttemptCount]: command.ambiguousAttemptCount,
+      [RETRY_HEADERS.internalErrorCount]: internalErrorCount,
     },
   };
 }
@@ -123,9 +149,16 @@ function decodeMessage(message: IncomingMessage): Decoded {
   if (attemptIndex === undefined || ambiguousAttemptCount === undefined)
     return { ok: false, reason: 'invalid_headers' };
   const requestId = requestIdOf(message.headers[AMQP_HEADERS.requestId]) ?? requestIdOf(parsed.data.request_id);
+  const lastFailure = message.headers[RETRY_HEADERS.retryReason];
   return {
     ok: true,
-    command: { transactionId: parsed.data.transaction_id, attemptIndex, ambiguousAttemptCount, requestId },
+    command: {
+      transactionId: parsed.data.transaction_id,
+      attemptIndex,
+      ambiguousAttemptCount,
+      lastFailure: typeof lastFailure === 'string' && lastFailure.length > 0 ? lastFailure : null,
+      requestId,
+    },
   };
 }
 
