@@ -51,6 +51,8 @@ const FIXED = {
   settleBatchSizeMax: 500,
   /** A claimed webhook is another process's again this long after its attempt's own timeout. */
   deliveryLeaseMarginMs: 5_000,
+  /** In-memory timers for known due times; past this many, the sweep finds the work instead. */
+  timerCountMax: 100_000,
   /** How often the order count behind BANK_ORDER_COUNT_MAX is read again from the table. */
   orderRecountIntervalMs: 60_000,
   /** Idle database connections are closed after this long. */
@@ -91,7 +93,7 @@ const EnvSchema = z.object({
   BANK_WEBHOOK_RETRY_BASE_MS: int(1, DELAY_MS_MAX).default(500),
   BANK_WEBHOOK_RETRY_CAP_MS: int(1, DELAY_MS_MAX).default(60_000),
   BANK_WEBHOOK_ATTEMPT_COUNT_MAX: int(1, 1_000).default(20),
-  BANK_WEBHOOK_CONCURRENCY_MAX: int(1, 1_000).default(32),
+  BANK_WEBHOOK_CONCURRENCY_MAX: int(1, 1_000).default(128),
   BANK_ORDER_COUNT_MAX: int(1, 100_000_000).default(1_000_000),
 });
 type Env = z.output<typeof EnvSchema>;
@@ -113,7 +115,12 @@ export interface BankConfig {
   seed: string | undefined;
   settlement: { delayMsMin: number; delayMsMax: number; successRate: number };
   /** Durable timers: the in-process wake-ups are exact, the sweep catches up after a restart. */
-  schedule: { sweepIntervalMs: number; settleBatchSizeMax: number; orderRecountIntervalMs: number };
+  schedule: {
+    sweepIntervalMs: number;
+    settleBatchSizeMax: number;
+    timerCountMax: number;
+    orderRecountIntervalMs: number;
+  };
   /** Probabilities per POST /v1/payments; their sum is at most 1, the rest is a normal answer. */
   scenarios: { timeoutRate: number; unavailableRate: number; invalidRate: number; hangMs: number };
   webhook: {
@@ -160,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schedule: {
       sweepIntervalMs: values.BANK_SWEEP_INTERVAL_MS,
       settleBatchSizeMax: FIXED.settleBatchSizeMax,
+      timerCountMax: FIXED.timerCountMax,
       orderRecountIntervalMs: FIXED.orderRecountIntervalMs,
     },
     scenarios: {

@@ -47,7 +47,7 @@ describe('loadConfig', () => {
       retryBaseMs: 500,
       retryCapMs: 60_000,
       attemptCountMax: 20,
-      concurrencyMax: 32,
+      concurrencyMax: 128,
     });
     expect(config.orders.countMax).toBe(1_000_000);
     expect(config.seed).toBeUndefined();

@@ -16,6 +16,26 @@ export interface ClaimedWebhook {
   order: Order;
 }
 
+/** The webhook columns a claiming statement returns beside the order's. */
+export interface ClaimedColumns {
+  webhook_id: string;
+  attempt_count: number;
+  copy_count: number;
+  is_out_of_order: boolean;
+}
+
+export function claimedWebhookOf(row: ClaimedColumns, order: Order): ClaimedWebhook {
+  assert(row.attempt_count > 0, 'a claimed webhook has its attempt counted');
+  assert(row.copy_count === 1 || row.copy_count === 2, 'a webhook is sent once or twice per attempt');
+  return {
+    webhookId: row.webhook_id,
+    attemptCount: row.attempt_count,
+    copyCount: row.copy_count,
+    isOutOfOrder: row.is_out_of_order,
+    order,
+  };
+}
+
 export type AttemptRecord =
   | { webhookId: string; attemptCount: number; outcome: 'delivered'; error: null }
   | { webhookId: string; attemptCount: number; outcome: 'retry'; retryDelayMs: number; error: string }
@@ -38,9 +58,7 @@ export class WebhookRepository {
    */
   async claimDue(options: ClaimOptions): Promise<ClaimedWebhook[]> {
     assert(Number.isInteger(options.countMax) && options.countMax > 0, 'a claim takes a positive count');
-    const claimed = await this.pool.query<
-      OrderRow & { webhook_id: string; attempt_count: number; copy_count: number; is_out_of_order: boolean }
-    >(
+    const claimed = await this.pool.query<OrderRow & ClaimedColumns>(
       `WITH due AS (
          SELECT id FROM bank_webhooks
          WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= now()
@@ -56,13 +74,7 @@ export class WebhookRepository {
        RETURNING w.id::text AS webhook_id, w.attempt_count, w.copy_count, w.is_out_of_order, ${orderColumns('o')}`,
       [options.countMax, options.leaseMs, options.outOfOrderLeaseMs],
     );
-    return claimed.rows.map((row) => ({
-      webhookId: row.webhook_id,
-      attemptCount: row.attempt_count,
-      copyCount: row.copy_count,
-      isOutOfOrder: row.is_out_of_order,
-      order: orderFromRow(row),
-    }));
+    return claimed.rows.map((row) => claimedWebhookOf(row, orderFromRow(row)));
   }
 
   /**

@@ -86,7 +86,7 @@ export class Bank {
       jitter: deps.jitter,
       metrics: deps.metrics,
       logger: deps.logger,
-      wakeAfter: (delayMs) => this.#pump.wakeAfter(delayMs),
+      webhookDueAfter: (delayMs) => this.#pump.webhookDueAfter(delayMs),
     });
     this.#pump = new SettlementPump({
       config,
@@ -140,7 +140,9 @@ export class Bank {
     if (!result.ok) return result;
     this.deps.logger.info({ controls: result.state }, 'controls changed');
     // With out_of_order off, nothing stays held back, whoever held it (this process, or one before a restart).
-    if (!result.state.outOfOrder && (await this.#webhooks.releaseOutOfOrder()) > 0) this.#pump.wakeAfter(0);
+    if (!result.state.outOfOrder && (await this.#webhooks.releaseOutOfOrder()) > 0) {
+      this.#pump.webhookDueAfter(0);
+    }
     return result;
   }
 
@@ -189,7 +191,7 @@ export class Bank {
     if (result.kind !== 'accepted') return result;
     const { order } = result;
     const settleDelayMs = order.settleAtMs - order.createdAtMs;
-    this.#pump.wakeAfter(settleDelayMs);
+    this.#pump.orderDueAfter(settleDelayMs);
     this.deps.logger.info(
       {
         bankReference: order.bankReference,

@@ -9,11 +9,14 @@ import type { Order } from './order';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 
 /**
- * The bank's durable timers. The due times live in the database (settle_at, next_attempt_at); this
- * process keeps one timer, armed for the earliest thing it knows is due, so a zero delay settles within
- * milliseconds of the 202. Each pass settles the due orders in one statement, hands due webhooks to the
- * dispatcher, and re-arms the timer from the database's next due time, never later than
- * BANK_SWEEP_INTERVAL_MS: that bound is the sweep that finds work left by a restart or another process.
+ * The bank's durable timers. The due times live in the database (settle_at, next_attempt_at), so a
+ * restart loses none; this process adds an in-memory timer for each thing it knows the time of (an order
+ * it accepted, a retry it scheduled), so a zero delay settles within milliseconds of the 202 and a
+ * three-second delay settles at three seconds. Every BANK_SWEEP_INTERVAL_MS a sweep settles and claims
+ * whatever is due anyway and asks the database what comes next: that finds the work a crash, a restart
+ * or another process left behind.
+ *
+ * Work runs in passes that never overlap; a timer firing during a pass asks for one more pass after it.
  */
 
 export interface SettlementPumpDeps {
@@ -26,17 +29,19 @@ export interface SettlementPumpDeps {
   logger: Logger;
 }
 
+type WorkKind = 'order' | 'webhook' | 'sweep';
+
 /**
- * When a pass did nothing yet the database says work is due, another process holds those rows for a few
- * milliseconds; looking again at once would spin.
+ * Node may run a timer up to a millisecond before its delay by Date.now(); a timer that fired before
+ * its order's settle_at would find nothing and leave the order to the next sweep.
  */
-const IDLE_REWAKE_MS = 10;
+const TIMER_SLACK_MS = 2;
 
 export class SettlementPump {
-  #wakeTimer: NodeJS.Timeout | undefined;
-  #wakeAtMs = Number.POSITIVE_INFINITY;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #sweepTimer: NodeJS.Timeout | undefined;
+  readonly #due = { order: false, webhook: false, sweep: false };
   #isRunning = false;
-  #isRerunRequested = false;
   #isStopped = false;
   #running: Promise<void> = Promise.resolve();
   /** With out_of_order on, webhooks settled before this time are held until it, then sent newest first. */
@@ -44,84 +49,112 @@ export class SettlementPump {
 
   constructor(private readonly deps: SettlementPumpDeps) {}
 
-  /** Runs a first pass now: it settles and sends whatever was left due by a stop or a crash. */
+  /** Sweeps now (catching up on whatever an earlier run left due), then every BANK_SWEEP_INTERVAL_MS. */
   start(): void {
-    this.#request();
-  }
-
-  /** Arms the timer for `delayMs` from now, unless it is already armed for earlier. */
-  wakeAfter(delayMs: number): void {
-    if (this.#isStopped) return;
-    const boundedDelayMs = Math.min(Math.max(0, Math.ceil(delayMs)), this.deps.config.schedule.sweepIntervalMs);
-    const atMs = Date.now() + boundedDelayMs;
-    if (this.#wakeTimer !== undefined && this.#wakeAtMs <= atMs) return;
-    clearTimeout(this.#wakeTimer);
-    this.#wakeAtMs = atMs;
-    this.#wakeTimer = setTimeout(() => {
-      this.#wakeTimer = undefined;
-      this.#wakeAtMs = Number.POSITIVE_INFINITY;
-      this.#request();
-    }, boundedDelayMs);
+    this.#sweepTimer = setInterval(() => this.#request('sweep'), this.deps.config.schedule.sweepIntervalMs);
     // The HTTP server keeps a bank alive; a bank without one (a finished test) must not be kept alive here.
-    this.#wakeTimer.unref();
+    this.#sweepTimer.unref();
+    this.#request('sweep');
   }
 
-  /** Clears the timer and waits for the pass in progress, if any. */
+  /** An order this process accepted is due in `delayMs`. */
+  orderDueAfter(delayMs: number): void {
+    this.#after(delayMs, 'order');
+  }
+
+  /** A webhook attempt is due in `delayMs` (a retry, an out-of-order window's end, freed slots). */
+  webhookDueAfter(delayMs: number): void {
+    this.#after(delayMs, 'webhook');
+  }
+
+  /** Clears every timer and waits for the pass in progress, if any. */
   async stop(): Promise<void> {
     this.#isStopped = true;
-    clearTimeout(this.#wakeTimer);
-    this.#wakeTimer = undefined;
+    clearInterval(this.#sweepTimer);
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
     await this.#running;
   }
 
-  /** Passes never overlap: a wake during a pass asks for one more pass after it. */
-  #request(): void {
+  #after(delayMs: number, kind: WorkKind): void {
     if (this.#isStopped) return;
-    this.#isRerunRequested = true;
+    if (delayMs <= 0) {
+      this.#request(kind);
+      return;
+    }
+    // Past the bound, the sweep finds the work a little later instead: memory stays bounded under any load.
+    if (this.#timers.size >= this.deps.config.schedule.timerCountMax) return;
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(timer);
+        this.#request(kind);
+      },
+      Math.ceil(delayMs) + TIMER_SLACK_MS,
+    );
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  #request(kind: WorkKind): void {
+    if (this.#isStopped) return;
+    this.#due[kind] = true;
     if (this.#isRunning) return;
     this.#isRunning = true;
     this.#running = this.#run();
   }
 
   async #run(): Promise<void> {
-    while (this.#isRerunRequested && !this.#isStopped) {
-      this.#isRerunRequested = false;
+    while ((this.#due.order || this.#due.webhook || this.#due.sweep) && !this.#isStopped) {
+      const due = { ...this.#due };
+      this.#due.order = this.#due.webhook = this.#due.sweep = false;
       try {
-        await this.#pass();
+        await this.#pass(due);
       } catch (error) {
-        this.deps.logger.error({ err: error }, 'settlement pass failed; trying again at the next sweep');
-        this.wakeAfter(this.deps.config.schedule.sweepIntervalMs);
+        this.deps.logger.error({ err: error }, 'settlement pass failed; the next sweep tries again');
       }
     }
-    // Set in the same synchronous step as the loop's last check, so no wake can fall between the two.
+    // Set in the same synchronous step as the loop's last check, so no request can fall between the two.
     this.#isRunning = false;
   }
 
-  async #pass(): Promise<void> {
-    const settledCount = await this.#settleDueOrders();
-    const claimedCount = await this.deps.dispatcher.dispatchDue();
-    if (settledCount === this.deps.config.schedule.settleBatchSizeMax) {
-      this.#isRerunRequested = true;
-      return;
-    }
-    const dueInMs = await this.deps.settlements.nextDueInMs({ isWebhookDueCounted: this.deps.dispatcher.hasFreeSlot });
-    const didWork = settledCount > 0 || claimedCount > 0;
-    const floorMs = didWork ? 0 : IDLE_REWAKE_MS;
-    this.wakeAfter(dueInMs === null ? this.deps.config.schedule.sweepIntervalMs : Math.max(floorMs, dueInMs));
+  async #pass(due: Record<WorkKind, boolean>): Promise<void> {
+    if (due.order || due.sweep) await this.#settleDueOrders();
+    if (due.webhook || due.sweep) await this.deps.dispatcher.dispatchDue();
+    if (due.sweep) await this.#scheduleFromDatabase();
   }
 
-  async #settleDueOrders(): Promise<number> {
+  async #settleDueOrders(): Promise<void> {
+    const { config, controls, dispatcher, settlements } = this.deps;
     const nowMs = this.deps.clock.nowMs();
-    const controls = this.deps.controls.state;
-    const heldUntilMs = controls.outOfOrder ? this.#outOfOrderWindowEnd(nowMs) : null;
-    const plan: WebhookPlan = controls.dropWebhooks
+    const heldUntilMs = controls.state.outOfOrder ? this.#outOfOrderWindowEnd(nowMs) : null;
+    const plan: WebhookPlan = controls.state.dropWebhooks
       ? { kind: 'drop' }
-      : { kind: 'send', copyCount: controls.duplicateWebhooks ? 2 : 1, heldUntilMs };
-    const settled = await this.deps.settlements.settleDue(this.deps.config.schedule.settleBatchSizeMax, plan);
+      : { kind: 'send', copyCount: controls.state.duplicateWebhooks ? 2 : 1, heldUntilMs };
+    const batchSizeMax = config.schedule.settleBatchSizeMax;
+    const reservedCount = dispatcher.reserveSlots(batchSizeMax);
+    let result: Awaited<ReturnType<SettlementRepository['settleDue']>> = { settled: [], claimed: [] };
+    try {
+      const leaseMs = config.webhook.timeoutMs + config.webhook.leaseMarginMs;
+      result = await settlements.settleDue(batchSizeMax, plan, { countMax: reservedCount, leaseMs });
+    } finally {
+      const queuedCount = plan.kind === 'drop' || heldUntilMs !== null ? 0 : result.settled.length;
+      dispatcher.send(result.claimed, reservedCount, queuedCount > result.claimed.length);
+    }
+    if (result.settled.length === batchSizeMax) this.#due.order = true;
     // The window opens with the first webhook it holds, so all that settle within it are reversed together.
-    if (settled.length > 0 && heldUntilMs !== null) this.#outOfOrderWindowEndsAtMs = heldUntilMs;
-    this.#report(settled, plan);
-    return settled.length;
+    if (result.settled.length > 0 && heldUntilMs !== null) {
+      this.#outOfOrderWindowEndsAtMs = heldUntilMs;
+      this.webhookDueAfter(heldUntilMs - nowMs);
+    }
+    this.#report(result.settled, plan);
+  }
+
+  /** The sweep's question to the database: when is the next thing due, whoever put it there? */
+  async #scheduleFromDatabase(): Promise<void> {
+    const { orderDueInMs, webhookDueInMs } = await this.deps.settlements.nextDueInMs();
+    const { sweepIntervalMs } = this.deps.config.schedule;
+    if (orderDueInMs !== null && orderDueInMs < sweepIntervalMs) this.orderDueAfter(orderDueInMs);
+    if (webhookDueInMs !== null && webhookDueInMs < sweepIntervalMs) this.webhookDueAfter(webhookDueInMs);
   }
 
   #outOfOrderWindowEnd(nowMs: number): number {

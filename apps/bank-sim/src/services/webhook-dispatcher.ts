@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 
-import { backoffDelayMs } from '@paygate/domain';
+import { assert, backoffDelayMs } from '@paygate/domain';
 
 import type { BankConfig } from '../config';
 import type { AttemptRecord, ClaimedWebhook, WebhookRepository } from '../data-access/webhook-repository';
@@ -27,8 +27,8 @@ export interface WebhookDispatcherDeps {
   jitter: Random;
   metrics: Metrics;
   logger: Logger;
-  /** Asks for another look after `delayMs`: a retry is due then, or a slot came free while work waited. */
-  wakeAfter: (delayMs: number) => void;
+  /** Asks for a claim after `delayMs`: a retry is due then, or slots came free while work waited. */
+  webhookDueAfter: (delayMs: number) => void;
 }
 
 /** Results written per statement. */
@@ -45,28 +45,43 @@ export class WebhookDispatcher {
     this.#records = new BatchWriter((records) => deps.webhooks.recordAttempts(records), RECORD_BATCH_SIZE_MAX);
   }
 
-  get hasFreeSlot(): boolean {
-    return this.#busySlotCount < this.deps.config.concurrencyMax;
+  /**
+   * Sets aside up to `countMax` free slots for webhooks about to be claimed (by the settle statement, or
+   * by dispatchDue); `send` gives back what the claim did not use.
+   */
+  reserveSlots(countMax: number): number {
+    const reservedCount = this.#isStopped ? 0 : Math.max(0, Math.min(countMax, this.#freeSlotCount()));
+    this.#busySlotCount += reservedCount;
+    return reservedCount;
+  }
+
+  /** Starts posting what was claimed into `reservedCount` slots. */
+  send(claimed: ClaimedWebhook[], reservedCount: number, isMoreDue: boolean): void {
+    assert(claimed.length <= reservedCount, 'no more claimed than reserved');
+    this.#busySlotCount -= reservedCount - claimed.length;
+    if (isMoreDue) this.#isBacklogged = true;
+    this.#post(claimed);
   }
 
   /** Claims what is due, up to the free slots, and starts posting; returns how many it claimed. */
   async dispatchDue(): Promise<number> {
-    const freeSlotCount = this.deps.config.concurrencyMax - this.#busySlotCount;
-    if (this.#isStopped) return 0;
-    if (freeSlotCount <= 0) {
-      this.#isBacklogged = true;
+    const reservedCount = this.reserveSlots(this.deps.config.concurrencyMax);
+    if (reservedCount === 0) {
+      if (!this.#isStopped) this.#isBacklogged = true;
       return 0;
     }
     const { timeoutMs, leaseMarginMs } = this.deps.config;
-    // Out-of-order webhooks are posted one after another, so their lease covers the whole group.
-    const claimed = await this.deps.webhooks.claimDue({
-      countMax: freeSlotCount,
-      leaseMs: timeoutMs + leaseMarginMs,
-      outOfOrderLeaseMs: timeoutMs * freeSlotCount + leaseMarginMs,
-    });
-    if (claimed.length === freeSlotCount) this.#isBacklogged = true;
-    this.#busySlotCount += claimed.length;
-    this.#post(claimed);
+    let claimed: ClaimedWebhook[] = [];
+    try {
+      // Out-of-order webhooks are posted one after another, so their lease covers the whole group.
+      claimed = await this.deps.webhooks.claimDue({
+        countMax: reservedCount,
+        leaseMs: timeoutMs + leaseMarginMs,
+        outOfOrderLeaseMs: timeoutMs * reservedCount + leaseMarginMs,
+      });
+    } finally {
+      this.send(claimed, reservedCount, claimed.length === reservedCount);
+    }
     return claimed.length;
   }
 
@@ -103,7 +118,7 @@ export class WebhookDispatcher {
       const record = this.#recordOf(webhook, await Promise.all(copies));
       this.#report(webhook, record);
       await this.#records.add(record);
-      if (record.outcome === 'retry') this.deps.wakeAfter(record.retryDelayMs);
+      if (record.outcome === 'retry') this.deps.webhookDueAfter(record.retryDelayMs);
     } catch (error) {
       this.deps.logger.error(
         { err: error, ...logFields(webhook) },
@@ -150,16 +165,19 @@ export class WebhookDispatcher {
   }
 
   /**
-   * With work waiting, a claim is worth its round trip once half the slots are free: waking for every
+   * With work waiting, a claim is worth its round trip once half the slots are free: asking for every
    * freed slot would claim one webhook per statement under load.
    */
   #releaseSlot(): void {
     this.#busySlotCount -= 1;
     if (!this.#isBacklogged || this.#isStopped) return;
-    const freeSlotCount = this.deps.config.concurrencyMax - this.#busySlotCount;
-    if (freeSlotCount < Math.ceil(this.deps.config.concurrencyMax / 2)) return;
+    if (this.#freeSlotCount() < Math.ceil(this.deps.config.concurrencyMax / 2)) return;
     this.#isBacklogged = false;
-    this.deps.wakeAfter(0);
+    this.deps.webhookDueAfter(0);
+  }
+
+  #freeSlotCount(): number {
+    return this.deps.config.concurrencyMax - this.#busySlotCount;
   }
 }
 
