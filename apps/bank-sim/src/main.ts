@@ -1,25 +1,23 @@
 import type { Server } from 'node:http';
 
 import pino from 'pino';
+import type { Logger } from 'pino';
 
-import { createApp, createBankRandom } from './app';
+import { startBankSim } from './bank-sim';
+import type { BankSim } from './bank-sim';
 import { ConfigError, loadConfig } from './config';
-import { randomSeed } from './random';
+import type { BankConfig } from './config';
 
-/** Process entry: config, dependencies, listen, and a graceful stop on SIGTERM or SIGINT. */
+/** Process entry: config, database, listen, and a graceful stop on SIGTERM or SIGINT. */
 
-/** How long a stop waits for open requests before it closes their sockets. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
-function main(): void {
+async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = pino({ level: config.logLevel });
-  const seed = config.seed ?? randomSeed();
-  const { app, bank } = createApp({ config, logger, random: createBankRandom(seed) });
+  const sim = await startOrExit(config, logger);
 
-  const server = app.listen(config.http.port, config.http.host, () => {
+  const server = sim.app.listen(config.http.port, config.http.host, () => {
     logger.info(
-      { address: server.address(), seed, isSeedFromEnvironment: config.seed !== undefined },
+      { address: server.address(), seed: sim.seed, isSeedFromEnvironment: config.seed !== undefined },
       'bank simulator listening',
     );
   });
@@ -36,32 +34,52 @@ function main(): void {
   const stop = (signal: string): void => {
     if (isStopping) return;
     isStopping = true;
-    logger.info({ signal, orderCount: bank.orders.count }, 'stopping: clearing timers and closing the server');
-    bank.stop();
-    closeServer(server, () => {
-      logger.info('bank simulator stopped');
-      process.exit(0);
-    });
+    logger.info({ signal }, 'stopping: closing the server, then the timers and the database');
+    // Held answers first, so the open requests end and the server can close.
+    sim.bank.holds.releaseAll();
+    closeServer(server, config.http.shutdownGraceMs)
+      .then(() => sim.close())
+      .then(
+        () => {
+          logger.info('bank simulator stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'bank simulator did not stop cleanly');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-function closeServer(server: Server, onClosed: () => void): void {
-  server.close(onClosed);
-  server.closeIdleConnections();
-  setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), graceMs).unref();
+  });
 }
 
-function loadConfigOrExit(): ReturnType<typeof loadConfig> {
+function loadConfigOrExit(): BankConfig {
   try {
     return loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // The logger's level comes from the configuration that just failed, so this goes straight to stderr.
-    console.error(`bank-sim: invalid configuration: ${error.message}`);
+    console.error(`bank-sim: ${error.message}`);
     process.exit(1);
   }
 }
 
-main();
+async function startOrExit(config: BankConfig, logger: Logger): Promise<BankSim> {
+  try {
+    return await startBankSim({ config, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'bank simulator cannot start: is its database reachable?');
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,35 +1,41 @@
 // Goal: an order can be read by its bank reference or by the idempotency key it was created with, before
-// and after settlement. Method: create through the API, read through the API.
+// and after settlement, and only by the merchant that placed it: keys are scoped to the merchant.
+// Method: create through the API (and, for a second merchant, through the bank service the API calls),
+// read through the API.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { asOrder, newOrder, startBank, waitForSettled } from './setup/bank';
-import type { TestBank } from './setup/bank';
+import { asOrder, createTestRun, newOrder, startBank, waitForSettled } from './setup/bank';
+import type { TestBank, TestRun } from './setup/bank';
 import { startReceiver } from './setup/receiver';
 import type { Receiver } from './setup/receiver';
 
+let run: TestRun;
 let bank: TestBank;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  [bank, receiver] = await Promise.all([
-    startBank({ BANK_MIN_DELAY_MS: '150', BANK_MAX_DELAY_MS: '150' }),
-    startReceiver(),
-  ]);
+  [run, receiver] = await Promise.all([createTestRun('payments_get'), startReceiver()]);
+  bank = await startBank({
+    databaseUrl: run.bankDatabaseUrl,
+    callbackUrl: receiver.url,
+    env: { BANK_MIN_DELAY_MS: '150', BANK_MAX_DELAY_MS: '150' },
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([bank.stop(), receiver.stop()]);
+  await bank.stop();
+  await Promise.all([receiver.stop(), run.cleanup()]);
 });
 
 describe('GET /v1/payments/:reference', () => {
   test('when asked by bank reference and by idempotency key, then both give the order, pending then settled', async () => {
-    const { key, body } = newOrder(receiver.url());
+    const { key, body } = newOrder();
     const created = asOrder(await bank.post(body, { 'idempotency-key': key }));
 
     const byReference = await bank.get(`/v1/payments/${created.bank_reference}`);
     const byKey = await bank.get(`/v1/payments/${encodeURIComponent(key)}`);
 
-    expect(byReference).toMatchObject({ status: 200, body: { ...created, status: 'pending' } });
+    expect(byReference).toMatchObject({ status: 200, body: { ...created, status: 'pending', order_key: key } });
     expect(byKey).toMatchObject({ status: 200, body: { ...created, status: 'pending' } });
     const settled = await waitForSettled(bank, created.bank_reference);
     expect(settled).toMatchObject({ bank_reference: created.bank_reference, status: 'success', error_message: null });
@@ -38,7 +44,7 @@ describe('GET /v1/payments/:reference', () => {
   });
 
   test('when the key holds characters that need escaping, then the order is still found by it', async () => {
-    const { body } = newOrder(receiver.url());
+    const { body } = newOrder();
     const key = `tx/${body.reference} ?#%`;
     const created = asOrder(await bank.post(body, { 'idempotency-key': key }));
 
@@ -51,6 +57,33 @@ describe('GET /v1/payments/:reference', () => {
     expect(await bank.get('/v1/payments/BNK-000000000000')).toMatchObject({
       status: 404,
       body: { error: 'not_found' },
+    });
+  });
+});
+
+describe('idempotency keys are scoped to the merchant', () => {
+  test('when another merchant used the same key, then this merchant neither sees its order nor replays it', async () => {
+    const { key, body } = newOrder();
+    const foreign = await bank.bank.submitOrder({
+      merchantId: 'another-merchant',
+      idempotencyKey: key,
+      requestId: undefined,
+      request: { reference: body.reference, type: 'deposit', amountMinor: 999n, currency: 'USD' },
+    });
+    if (foreign.kind === 'refused') throw new Error(`the other merchant's order was refused: ${foreign.message}`);
+
+    const beforeOwn = await bank.get(`/v1/payments/${encodeURIComponent(key)}`);
+    const byForeignReference = await bank.get(`/v1/payments/${foreign.order.bankReference}`);
+    const own = await bank.post(body, { 'idempotency-key': key });
+
+    expect(beforeOwn.status).toBe(404);
+    expect(byForeignReference.status).toBe(404);
+    expect(own.status).toBe(202);
+    expect(asOrder(own).bank_reference).not.toBe(foreign.order.bankReference);
+    expect(asOrder(await bank.get(`/v1/payments/${encodeURIComponent(key)}`))).toMatchObject({
+      bank_reference: asOrder(own).bank_reference,
+      amount: '100.50',
+      order_key: key,
     });
   });
 });

@@ -1,24 +1,31 @@
 import type { Logger } from 'pino';
 
-import type { BankControl, BankOrderRequest } from '@paygate/contracts';
-import { assert, requestFingerprint } from '@paygate/domain';
+import type { BankControl } from '@paygate/contracts';
+import { assert, formatAmount, requestFingerprint } from '@paygate/domain';
 
 import type { BankConfig } from '../config';
+import type { Pool } from '../data-access/database';
+import { OrderRepository } from '../data-access/order-repository';
+import { SettlementRepository } from '../data-access/settlement-repository';
+import { WebhookRepository } from '../data-access/webhook-repository';
+import type { WebhookState } from '../data-access/webhook-repository';
 import type { Random } from '../random';
 import type { Clock } from './clock';
 import type { ControlResult } from './controls';
 import { Controls } from './controls';
 import type { Metrics, OrderAnswer } from './metrics';
-import type { Order, Outcome } from './order-book';
-import { OrderBook } from './order-book';
+import type { Order, OrderRequest } from './order';
+import { drawBankReference, drawOrder, drawScenario } from './order-draws';
+import type { OrderDraws } from './order-draws';
 import { ResponseHolds } from './response-holds';
-import { SettlementScheduler } from './settlement-scheduler';
-import { WebhookSender } from './webhook-sender';
+import { SettlementPump } from './settlement-pump';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookPoster } from './webhook-poster';
 
 /**
- * The simulated bank: takes orders, settles each after a random delay, and reports the outcome by webhook.
- * Every random draw for an order happens when the order is submitted, in request order, so a seeded run
- * repeats itself whatever the timers do.
+ * The simulated bank: takes a merchant's orders, keeps them in its own database, settles each after its
+ * drawn delay, and reports the outcome by a signed webhook to the merchant's callback URL until it gets a
+ * 2xx. A restart forgets nothing: due times and unsent webhooks are rows, and the pump finds them again.
  */
 
 export type BankRefusalCode = 'unavailable' | 'invalid_request' | 'idempotency_key_reused' | 'order_book_full';
@@ -28,13 +35,15 @@ export type SubmitOrderResult =
   | { kind: 'refused'; code: BankRefusalCode; message: string };
 
 export interface SubmitOrderCommand {
+  merchantId: string;
   idempotencyKey: string;
   requestId: string | undefined;
-  request: BankOrderRequest;
+  request: OrderRequest;
 }
 
 export interface BankDeps {
   config: BankConfig;
+  pool: Pool;
   clock: Clock;
   /** Draws that follow the request sequence (scenarios, references, delays, outcomes). */
   random: Random;
@@ -44,159 +53,195 @@ export interface BankDeps {
   logger: Logger;
 }
 
-type Scenario = 'normal' | 'timeout' | 'unavailable' | 'invalid_request';
-
-/** Crockford's base32: no I, L, O or U, so a reference read aloud or retyped survives. */
-const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const REFERENCE_LENGTH = 12;
-const FAILURE_REASONS = { deposit: ['declined'], withdrawal: ['insufficient_funds', 'declined'] } as const;
+/** A drawn bank reference that is taken is drawn again, this many times at most. */
+const REFERENCE_ATTEMPT_COUNT_MAX = 8;
 
 export class Bank {
-  readonly orders: OrderBook;
   readonly controls: Controls;
   readonly holds = new ResponseHolds();
-  readonly #scheduler: SettlementScheduler;
-  readonly #webhooks: WebhookSender;
+  readonly #orders: OrderRepository;
+  readonly #webhooks: WebhookRepository;
+  readonly #poster: WebhookPoster;
+  readonly #dispatcher: WebhookDispatcher;
+  readonly #pump: SettlementPump;
+  /** Orders in the table, as last counted plus those accepted since (see BANK_ORDER_COUNT_MAX). */
+  #orderCount = 0;
+  #orderCountedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: BankDeps) {
-    this.orders = new OrderBook(deps.config.orders.countMax);
-    this.controls = new Controls(deps.config.settlement);
-    this.#scheduler = new SettlementScheduler((order) => this.#settle(order));
-    this.#webhooks = new WebhookSender({
-      config: deps.config.webhook,
-      controls: this.controls,
+    const { config } = deps;
+    this.controls = new Controls(config.settlement);
+    this.#orders = new OrderRepository(deps.pool);
+    this.#webhooks = new WebhookRepository(deps.pool);
+    this.#poster = new WebhookPoster({
+      callbackUrl: config.merchant.callbackUrl,
+      timeoutMs: config.webhook.timeoutMs,
+      socketCountMax: config.webhook.concurrencyMax,
+    });
+    this.#dispatcher = new WebhookDispatcher({
+      config: config.webhook,
+      webhooks: this.#webhooks,
+      poster: this.#poster,
       clock: deps.clock,
       jitter: deps.jitter,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      webhookDueAfter: (delayMs) => this.#pump.webhookDueAfter(delayMs),
+    });
+    this.#pump = new SettlementPump({
+      config,
+      settlements: new SettlementRepository(deps.pool),
+      dispatcher: this.#dispatcher,
+      controls: this.controls,
+      clock: deps.clock,
       metrics: deps.metrics,
       logger: deps.logger,
     });
   }
 
-  submitOrder(command: SubmitOrderCommand): SubmitOrderResult {
-    const result = this.#submitOrder_(command);
-    this.deps.metrics.ordersTotal.inc({ answer: answerLabel(result) });
-    if (result.kind === 'accepted') {
-      const { bankReference, reference, settleDelayMs } = result.order;
-      this.deps.logger.info(
-        { bankReference, reference, requestId: command.requestId, settleDelayMs, isHeld: result.isHeld },
-        'order accepted',
-      );
-    }
-    return result;
+  /** Counts the book and starts the timers; the first pass catches up on what a restart left due. */
+  async start(): Promise<void> {
+    await this.#recountOrders();
+    this.#pump.start();
   }
 
-  applyControl(command: BankControl): ControlResult {
+  async submitOrder(command: SubmitOrderCommand): Promise<SubmitOrderResult> {
+    // Every draw happens before the first await, so the draws follow the order in which requests arrive.
+    const scenario = drawScenario(
+      this.deps.random,
+      this.controls.state,
+      this.controls.takeForced503(),
+      this.deps.config.scenarios,
+    );
+    if (scenario === 'unavailable') {
+      return this.#answered(command, refuse('unavailable', 'The bank is temporarily unavailable; try again later.'));
+    }
+    if (scenario === 'invalid_request') {
+      return this.#answered(command, refuse('invalid_request', 'The bank refused the order as invalid.'));
+    }
+    const draws = drawOrder(this.deps.random, this.controls.state, command.request.type);
+    // A "timeout" accepts the order but holds the answer: the ambiguous case a real bank produces.
+    const result = await this.#placeOrder(command, draws, scenario === 'timeout');
+    return this.#answered(command, result);
+  }
+
+  /** By bank reference or by the idempotency key it was placed with, within the merchant's own orders. */
+  findOrder(merchantId: string, referenceOrKey: string): Promise<Order | undefined> {
+    return this.#orders.findByBankReferenceOrKey(merchantId, referenceOrKey);
+  }
+
+  /** The webhooks queued for an order and where each stands (attempts, delivered, given up). */
+  webhooksOf(bankReference: string): Promise<WebhookState[]> {
+    return this.#webhooks.listForOrder(bankReference);
+  }
+
+  async applyControl(command: BankControl): Promise<ControlResult> {
     const result = this.controls.apply(command);
-    // Switching out_of_order off must not strand the webhooks it was holding back.
-    if (result.ok && !result.state.outOfOrder) this.#webhooks.flush();
-    if (result.ok) this.deps.logger.info({ controls: result.state }, 'controls changed');
+    if (!result.ok) return result;
+    this.deps.logger.info({ controls: result.state }, 'controls changed');
+    // With out_of_order off, nothing stays held back, whoever held it (this process, or one before a restart).
+    if (!result.state.outOfOrder && (await this.#webhooks.releaseOutOfOrder()) > 0) {
+      this.#pump.webhookDueAfter(0);
+    }
     return result;
   }
 
-  /** Clears every timer and releases held answers; orders stay readable. */
-  stop(): void {
-    this.#scheduler.stop();
-    this.#webhooks.stop();
+  /** Releases held answers, stops the timers and waits for the webhook attempts in flight to be recorded. */
+  async stop(): Promise<void> {
     this.holds.releaseAll();
+    await this.#pump.stop();
+    await this.#dispatcher.stop();
+    this.#poster.close();
   }
 
-  #submitOrder_(command: SubmitOrderCommand): SubmitOrderResult {
-    const scenario = this.#drawScenario();
-    if (scenario === 'unavailable')
-      return refuse('unavailable', 'The bank is temporarily unavailable; try again later.');
-    if (scenario === 'invalid_request') return refuse('invalid_request', 'The bank refused the order as invalid.');
-    const isHeld = scenario === 'timeout';
-
-    const fingerprint = requestFingerprint({ method: 'POST', path: '/v1/payments', body: command.request });
-    const existing = this.orders.findByIdempotencyKey(command.idempotencyKey);
-    if (existing !== undefined) {
-      if (existing.fingerprint !== fingerprint) {
-        return refuse('idempotency_key_reused', 'This Idempotency-Key was used with a different order.');
+  async #placeOrder(command: SubmitOrderCommand, draws: OrderDraws, isHeld: boolean): Promise<SubmitOrderResult> {
+    const fingerprint = fingerprintOf(command.request);
+    if (this.#isBookFull()) {
+      const existing = await this.#orders.findByKey(command.merchantId, command.idempotencyKey);
+      if (existing === undefined) {
+        return refuse('order_book_full', `The bank holds ${this.deps.config.orders.countMax} orders, its limit.`);
       }
-      return { kind: 'replayed', order: existing, isHeld };
+      return replayOf(existing, fingerprint, isHeld);
     }
-    if (this.orders.isFull)
-      return refuse('order_book_full', `The bank holds ${this.orders.countMax} orders, its limit.`);
-
-    const order = this.#newOrder(command, fingerprint);
-    this.orders.add(order);
-    this.deps.metrics.ordersInBook.set(this.orders.count);
-    this.#scheduler.schedule(order);
-    return { kind: 'accepted', order, isHeld };
-  }
-
-  #drawScenario(): Scenario {
-    // Drawn even when a control forces the answer, so switching modes does not shift the later draws.
-    const draw = this.deps.random.next();
-    if (this.controls.takeForced503()) return 'unavailable';
-    const { mode } = this.controls.state;
-    if (mode === 'always_503') return 'unavailable';
-    if (mode === 'invalid_request') return 'invalid_request';
-    if (mode === 'hang') return 'timeout';
-    const { unavailableRate, invalidRate, timeoutRate } = this.deps.config.scenarios;
-    if (draw < unavailableRate) return 'unavailable';
-    if (draw < unavailableRate + invalidRate) return 'invalid_request';
-    if (draw < unavailableRate + invalidRate + timeoutRate) return 'timeout';
-    return 'normal';
-  }
-
-  #newOrder(command: SubmitOrderCommand, fingerprint: string): Order {
-    const { request } = command;
-    const bankReference = this.#newBankReference();
-    const settleDelayMs = this.deps.random.integerBetween(
-      this.controls.state.delayMsMin,
-      this.controls.state.delayMsMax,
-    );
-    return {
-      bankReference,
-      reference: request.reference,
-      type: request.type,
-      amount: request.amount,
-      currency: request.currency,
-      callbackUrl: request.callback_url,
-      idempotencyKey: command.idempotencyKey,
-      fingerprint,
-      requestId: command.requestId,
-      status: 'pending',
-      errorMessage: null,
-      createdAtMs: this.deps.clock.nowMs(),
-      settledAtMs: null,
-      plannedOutcome: this.#drawOutcome(request.type),
-      settleDelayMs,
-    };
-  }
-
-  #newBankReference(): string {
-    // 60 random bits make a collision unlikely, not impossible; a bounded redraw settles it.
-    for (let attemptIndex = 0; attemptIndex < 8; attemptIndex += 1) {
-      let code = '';
-      for (let index = 0; index < REFERENCE_LENGTH; index += 1) {
-        code += REFERENCE_ALPHABET.charAt(this.deps.random.integerBetween(0, REFERENCE_ALPHABET.length - 1));
+    let { bankReference } = draws;
+    for (let attemptIndex = 0; attemptIndex < REFERENCE_ATTEMPT_COUNT_MAX; attemptIndex += 1) {
+      const inserted = await this.#orders.insert({
+        ...command.request,
+        merchantId: command.merchantId,
+        idempotencyKey: command.idempotencyKey,
+        fingerprint,
+        requestId: command.requestId,
+        bankReference,
+        settleDelayMs: draws.settleDelayMs,
+        plannedOutcome: draws.plannedOutcome,
+      });
+      if (inserted.kind === 'key_taken') return replayOf(inserted.existing, fingerprint, isHeld);
+      if (inserted.kind === 'inserted') {
+        this.#orderCount += 1;
+        this.deps.metrics.ordersInBook.set(this.#orderCount);
+        return { kind: 'accepted', order: inserted.order, isHeld };
       }
-      const bankReference = `BNK-${code}`;
-      if (!this.orders.hasBankReference(bankReference)) return bankReference;
+      bankReference = drawBankReference(this.deps.random);
     }
-    assert(false, 'eight bank reference collisions in a row: the random source is broken');
+    assert(false, `${REFERENCE_ATTEMPT_COUNT_MAX} bank reference collisions in a row: the random source is broken`);
   }
 
-  #drawOutcome(type: Order['type']): Outcome {
-    // Both draws always happen, whatever the type or mode, so every order consumes the same number of draws.
-    const successDraw = this.deps.random.next();
-    const reason = this.deps.random.pick(FAILURE_REASONS[type]);
-    if (this.controls.state.mode === 'always_fail') return { status: 'failed', errorMessage: 'declined' };
-    if (successDraw < this.controls.state.successRate) return { status: 'success', errorMessage: null };
-    return { status: 'failed', errorMessage: reason };
-  }
-
-  #settle(order: Order): void {
-    this.orders.settle(order, this.deps.clock.nowMs());
-    this.deps.metrics.settlementsTotal.inc({ status: order.status });
+  #answered(command: SubmitOrderCommand, result: SubmitOrderResult): SubmitOrderResult {
+    this.deps.metrics.ordersTotal.inc({ answer: answerLabel(result) });
+    if (result.kind !== 'accepted') return result;
+    const { order } = result;
+    const settleDelayMs = order.settleAtMs - order.createdAtMs;
+    this.#pump.orderDueAfter(settleDelayMs);
     this.deps.logger.info(
-      { bankReference: order.bankReference, status: order.status, errorMessage: order.errorMessage },
-      'order settled',
+      {
+        bankReference: order.bankReference,
+        reference: order.reference,
+        requestId: command.requestId,
+        settleDelayMs,
+        isHeld: result.isHeld,
+      },
+      'order accepted',
     );
-    this.#webhooks.dispatch(order);
+    return result;
   }
+
+  /**
+   * Counting a big table on every order would cost more than the bound is worth, so the count is kept in
+   * memory and read again from the table now and then. Several processes on one database may together go
+   * past the bound by the orders they accept between two counts.
+   */
+  #isBookFull(): boolean {
+    const { orderRecountIntervalMs } = this.deps.config.schedule;
+    if (Date.now() - this.#orderCountedAtMs >= orderRecountIntervalMs) {
+      this.#orderCountedAtMs = Date.now();
+      this.#recountOrders().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'order recount failed'));
+    }
+    return this.#orderCount >= this.deps.config.orders.countMax;
+  }
+
+  async #recountOrders(): Promise<void> {
+    this.#orderCountedAtMs = Date.now();
+    this.#orderCount = await this.#orders.count();
+    this.deps.metrics.ordersInBook.set(this.#orderCount);
+  }
+}
+
+/** The same fields as the wire body, so the hash equals the one of the request as sent. */
+function fingerprintOf(request: OrderRequest): string {
+  const body = {
+    reference: request.reference,
+    type: request.type,
+    amount: formatAmount(request.amountMinor),
+    currency: request.currency,
+  };
+  return requestFingerprint({ method: 'POST', path: '/v1/payments', body });
+}
+
+function replayOf(existing: Order, fingerprint: string, isHeld: boolean): SubmitOrderResult {
+  if (existing.fingerprint !== fingerprint) {
+    return refuse('idempotency_key_reused', 'This Idempotency-Key was used with a different order.');
+  }
+  return { kind: 'replayed', order: existing, isHeld };
 }
 
 function refuse(code: BankRefusalCode, message: string): SubmitOrderResult {

@@ -11,6 +11,7 @@ export interface Metrics {
   settlementsTotal: Counter<'status'>;
   webhookDeliveriesTotal: Counter<'result'>;
   ordersInBook: Gauge;
+  requestsUnauthorizedTotal: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -38,7 +39,12 @@ export function createMetrics(): Metrics {
     }),
     ordersInBook: new Gauge({
       name: 'bank_sim_orders_in_book',
-      help: 'Orders held in memory (bounded by BANK_ORDER_COUNT_MAX).',
+      help: 'Orders in the bank database, as this process last counted them (bounded by BANK_ORDER_COUNT_MAX).',
+      registers: [registry],
+    }),
+    requestsUnauthorizedTotal: new Counter({
+      name: 'bank_sim_requests_unauthorized_total',
+      help: 'Requests refused 401 for a missing or wrong merchant credential.',
       registers: [registry],
     }),
   };

@@ -6,20 +6,21 @@ import type { BankControl as BankControlWire } from '@paygate/contracts';
 import type { Bank } from '../../services/bank';
 import type { ControlState } from '../../services/controls';
 import { BankHttpError } from './errors';
-import { requireLoopback } from './loopback';
 import { firstIssue } from './order-wire';
 
-/** GET /control shows the switches; POST /control changes them. Loopback callers only. */
+/**
+ * GET /control shows the switches; POST /control changes them. Mounted behind requireLoopback and
+ * authenticateMerchant: a caller must be on this machine and hold the merchant's credential.
+ */
 export function controlRoutes(bank: Bank): Router {
   const router = Router();
-  router.use('/control', requireLoopback);
   router.get('/control', (_request, response) => {
     response.json(encodeControlState(bank.controls.state));
   });
-  router.post('/control', (request, response) => {
+  router.post('/control', async (request, response) => {
     const parsed = BankControl.safeParse(request.body);
     if (!parsed.success) throw new BankHttpError('invalid_request', firstIssue(parsed.error));
-    const result = bank.applyControl(parsed.data);
+    const result = await bank.applyControl(parsed.data);
     if (!result.ok) throw new BankHttpError('invalid_request', result.message);
     response.json(encodeControlState(result.state));
   });

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 
 import type { Bank } from '../../services/bank';
+import { merchantIdOf } from './authenticate';
 import { BankHttpError } from './errors';
 import { decodeIdempotencyKey, decodeOrderRequest, encodeOrder } from './order-wire';
 import { requestIdOf } from './request-id';
@@ -10,7 +11,12 @@ export function createOrderHandler(bank: Bank, hangMs: number): RequestHandler {
   return async (request, response) => {
     const idempotencyKey = decodeIdempotencyKey(request.get('idempotency-key'));
     const orderRequest = decodeOrderRequest(request.body);
-    const result = bank.submitOrder({ idempotencyKey, requestId: requestIdOf(request), request: orderRequest });
+    const result = await bank.submitOrder({
+      merchantId: merchantIdOf(request),
+      idempotencyKey,
+      requestId: requestIdOf(request),
+      request: orderRequest,
+    });
     if (result.kind === 'refused') throw new BankHttpError(result.code, result.message);
     // The ambiguous case a real bank produces: the order exists, but the caller gives up before the answer.
     if (result.isHeld) await bank.holds.wait(hangMs, clientGone(request, response));

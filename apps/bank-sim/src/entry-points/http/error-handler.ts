@@ -12,7 +12,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (known.code === 'internal_error')
       logger.error({ err: error, method: request.method, path: request.path }, 'request failed');
     const body: BankErrorBody = { error: known.code, message: known.message };
-    response.status(known.httpStatus).json(body);
+    response.status(known.httpStatus).set(known.headers).json(body);
   };
 }
 
