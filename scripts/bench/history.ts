@@ -100,7 +100,16 @@ async function prepareDatabase(): Promise<string> {
     const startedMs = performance.now();
     await client.query('SET synchronous_commit = off');
     await client.query(LOAD_USERS_SQL, [SPREAD_USERS]);
+    // A bulk load: the rows are generated consistent, so foreign-key triggers are skipped (superuser only)
+    // and the secondary indexes are built once at the end, which is many times faster than row by row.
+    await client.query('SET session_replication_role = replica');
+    const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(
+      "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transactions' AND indexname <> 'transactions_pkey'",
+    );
+    for (const index of indexes) await client.query(`DROP INDEX ${index.indexname}`);
     await client.query(LOAD_TRANSACTIONS_SQL, [HEAVY_ROWS, SPREAD_ROWS, SPREAD_USERS]);
+    for (const index of indexes) await client.query(index.indexdef);
+    await client.query('SET session_replication_role = DEFAULT');
     await client.query('ANALYZE');
     await client.query('CREATE TABLE bench_history_meta (marker text NOT NULL)');
     await client.query('INSERT INTO bench_history_meta VALUES ($1)', [marker]);
@@ -129,15 +138,16 @@ SELECT t.user_id, a.id, t.type, t.status, t.amount, 'USD',
        CASE WHEN t.status = 'failed' THEN 'bank_declined' END,
        CASE WHEN t.status = 'failed' THEN 'The bank declined the payment.' END,
        'bench-' || t.n, t.created_at, t.created_at, CASE WHEN t.status IN ('success', 'failed') THEN t.created_at END
-  FROM (
+  FROM (SELECT *, now() - age_fraction * interval '365 days' AS created_at FROM (
     SELECT n,
            CASE WHEN n <= $1 THEN 1 ELSE 2 + (n % $3) END AS user_id,
+           -- Each population spans the last year, its highest n the newest.
+           CASE WHEN n <= $1 THEN ($1 - n)::float / $1 ELSE ($1 + $2 - n)::float / $2 END AS age_fraction,
            CASE WHEN (n * 7) % 2 = 0 THEN 'deposit' ELSE 'withdrawal' END AS type,
            CASE WHEN n % 100 < 90 THEN 'success' WHEN n % 100 < 97 THEN 'failed' WHEN n % 100 < 99 THEN 'processing' ELSE 'pending' END AS status,
-           1 + ((n * 7919) % 100000) AS amount,
-           now() - ((($1 + $2 - n)::float / ($1 + $2)) * interval '365 days') AS created_at
+           1 + ((n * 7919) % 100000) AS amount
       FROM generate_series(1::bigint, $1::bigint + $2::bigint) AS n
-  ) t
+  ) g) t
   JOIN accounts a ON a.user_id = t.user_id AND a.kind = 'wallet'`;
 
 async function loadedMarker(url: string): Promise<string | undefined> {

@@ -38,7 +38,7 @@ describe('broker connection and shutdown', () => {
     const { userId } = await givenUserWithWallet(world.pool, 0n);
     await world.bank.control({ mode: 'hang' });
     const inFlight = await givenTransaction(world.pool, userId, 'deposit', 1_100n);
-    await waitFor(() => (world.bank.postsFor(inFlight).length > 0 ? true : undefined), 'the bank to be asked');
+    await waitFor(async () => ((await world.postsFor(inFlight)).length > 0 ? true : undefined), 'the bank to be asked');
 
     proxy.setAccepting(false);
     proxy.dropAll();
@@ -61,7 +61,7 @@ describe('broker connection and shutdown', () => {
     expect([first.status, second.status]).toEqual(['success', 'success']);
     expect(world.worker.isAmqpConnected).toBe(true);
     expect(await health()).toMatchObject({ status: 200 });
-    expect(world.bank.bank.orders.findByIdempotencyKey(String(inFlight))).toBeDefined();
+    expect(await world.orderAtBank(inFlight)).toBeDefined();
     const { rows } = await world.pool.query('SELECT 1 FROM ledger_postings WHERE transaction_id = ANY($1::bigint[])', [
       [inFlight, createdWhileDown],
     ]);
@@ -73,7 +73,7 @@ describe('broker connection and shutdown', () => {
     const { userId } = await givenUserWithWallet(world.pool, 0n);
     await world.bank.control({ mode: 'hang' });
     const id = await givenTransaction(world.pool, userId, 'deposit', 1_300n);
-    await waitFor(() => (world.bank.postsFor(id).length > 0 ? true : undefined), 'the bank to be asked');
+    await waitFor(async () => ((await world.postsFor(id)).length > 0 ? true : undefined), 'the bank to be asked');
 
     const startedAtMs = Date.now();
     await world.worker.stop();

@@ -23,7 +23,7 @@ let world: TestWorld;
 beforeAll(async () => {
   world = await startWorld('reconcile', {
     BANK_TIMEOUT_MS: '500',
-    RETRY_COUNT_MAX: '2',
+    RETRY_HORIZON_MS: '1000',
     BREAKER_COOLDOWN_MS: '50',
     RECONCILE_INTERVAL_MS: '100',
     RECONCILE_PROCESSING_AFTER_MS: '600',
@@ -95,7 +95,7 @@ describe('reconciler', () => {
     );
     expect(rows).toEqual([{ published: true }, { published: true }]);
     expect(world.probe.tappedFor(id)).toHaveLength(1);
-    expect(world.bank.postsFor(id)).toHaveLength(1);
+    expect(await world.postsFor(id)).toHaveLength(1);
     expect(await world.metric('paygate_worker_reconciled_total', { result: 'requeued' })).toBeGreaterThanOrEqual(1);
   });
 
@@ -110,11 +110,12 @@ describe('reconciler', () => {
       'an unknown_order pass',
     );
     expect((await transactionOf(world.pool, id)).status).toBe('processing');
-    const failed = await waitForStatus(world.pool, id, ['failed', 'success'], 5_000);
+    const failed = await waitForStatus(world.pool, id, ['failed', 'success']);
 
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'bank_unknown_order' });
+    expect(failed.errorMessage).toBe('The bank never received this withdrawal, so it was cancelled. No money moved, and the held amount is available again.');
     expect(Date.now() - failed.createdAt.getTime()).toBeGreaterThanOrEqual(2_000);
     expect(await walletOf(world.pool, userId)).toEqual({ balanceMinor: 5_000n, heldMinor: 0n });
-    expect(world.bank.postsFor(id)).toHaveLength(0);
+    expect(await world.postsFor(id)).toHaveLength(0);
   });
 });

@@ -211,6 +211,9 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return item;
 }
 
+/** Every order in the simulator's books (apps/bank-sim's bank_orders), with the key it was placed under. */
+const BANK_ORDERS_QUERY = 'SELECT idempotency_key AS order_key, status FROM bank_orders';
+
 interface BankJudgement {
   orderCount: number;
   /** Transactions whose final status is not what the bank did with their order. */

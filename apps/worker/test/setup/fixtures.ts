@@ -73,7 +73,8 @@ export async function eventsOf(
 export async function waitFor<T>(
   check: () => T | undefined | Promise<T | undefined>,
   what: string,
-  timeoutMs = 5_000,
+  // Only bounds a failing test: generous, so a busy machine slows a test down rather than failing it.
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -85,7 +86,7 @@ export async function waitFor<T>(
 }
 
 /** Waits until the transaction is in one of `statuses`, and returns it. */
-export function waitForStatus(pool: Pool, id: number, statuses: string[], timeoutMs = 5_000): Promise<Transaction> {
+export function waitForStatus(pool: Pool, id: number, statuses: string[], timeoutMs = 30_000): Promise<Transaction> {
   return waitFor(
     async () => {
       const transaction = await transactionOf(pool, id);

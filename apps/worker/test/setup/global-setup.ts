@@ -30,9 +30,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     SUITES.map(async (suite) => {
       const databaseName = `paygate_test_worker_${suite}_${runId}`;
       await createDatabase(adminDatabaseUrl, databaseName);
+      // The bank simulator's own books: an empty database it migrates itself.
+      await createDatabase(adminDatabaseUrl, `${databaseName}_bank`);
       const databaseUrl = withDatabase(adminDatabaseUrl, databaseName);
       await runMigrations(databaseUrl);
-      runs[suite] = { databaseUrl, amqpUrl, amqpPrefix: `test_${runId}_${suite}` };
+      runs[suite] = {
+        databaseUrl,
+        bankDatabaseUrl: withDatabase(adminDatabaseUrl, `${databaseName}_bank`),
+        amqpUrl,
+        amqpPrefix: `test_${runId}_${suite}`,
+      };
     }),
   );
   project.provide('runs', runs);
@@ -56,7 +63,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await connection.close();
     }
     await Promise.all(
-      Object.values(runs).map((run) => dropDatabase(adminDatabaseUrl, new URL(run.databaseUrl).pathname.slice(1))),
+      Object.values(runs).flatMap((run) => [
+        dropDatabase(adminDatabaseUrl, new URL(run.databaseUrl).pathname.slice(1)),
+        dropDatabase(adminDatabaseUrl, new URL(run.bankDatabaseUrl).pathname.slice(1)),
+      ]),
     );
   };
 }

@@ -17,9 +17,11 @@ export const TEST_RETRY_BUCKETS_MS = delayBucketsMs(TEST_RETRY_BASE_MS, TEST_RET
 export const TEST_QUEUE_EXPIRES_MS = 10 * 60_000;
 
 export const TEST_WEBHOOK_SECRET = 'worker-test-webhook-secret-0123456789';
+export const TEST_BANK_API_KEY = 'worker-test-bank-api-key-0123456789';
 
 export interface SuiteRun {
   databaseUrl: string;
+  bankDatabaseUrl: string;
   amqpUrl: string;
   amqpPrefix: string;
 }

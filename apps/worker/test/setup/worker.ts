@@ -9,14 +9,17 @@ import { createLogger } from '../../src/infra/logger';
 import { startMetricsServer } from '../../src/metrics';
 import type { Worker } from '../../src/worker';
 import { createWorker } from '../../src/worker';
-import type { TestBank } from './bank';
+import type { Order } from '@paygate/bank-sim';
+import { MERCHANT_ID } from '@paygate/bank-sim/config';
+
+import type { BankRequest, TestBank } from './bank';
 import { startTestBank } from './bank';
 import type { BrokerProbe } from './amqp';
 import { openBrokerProbe } from './amqp';
 import type { ReceiverMode, WebhookReceiver } from './receiver';
 import { startWebhookReceiver } from './receiver';
 import type { Suite } from './suites';
-import { TEST_QUEUE_EXPIRES_MS, TEST_RETRY_BASE_MS, TEST_RETRY_CAP_MS } from './suites';
+import { TEST_BANK_API_KEY, TEST_QUEUE_EXPIRES_MS, TEST_RETRY_BASE_MS, TEST_RETRY_CAP_MS } from './suites';
 
 /**
  * One suite's world: its database pool, the bank simulator, the webhook receiver, the worker (started the
@@ -30,6 +33,10 @@ export interface TestWorld {
   config: WorkerConfig;
   probe: BrokerProbe;
   metricsUrl: string;
+  /** POST /v1/payments calls the bank got for one transaction (under its order key). */
+  postsFor(transactionId: number): Promise<BankRequest[]>;
+  /** The bank's own record of a transaction's order, if it holds one. */
+  orderAtBank(transactionId: number): Promise<Order | undefined>;
   /** The value of one sample line in /metrics, e.g. metric('paygate_worker_breaker_state'). */
   metric(name: string, labels?: Record<string, string>): Promise<number | undefined>;
   /** Starts another worker on the same database and prefix (a second instance). */
@@ -51,8 +58,8 @@ export async function startWorld(
     connectionTimeoutMs: 5_000,
     idleTimeoutMs: 1_000,
   });
-  const bank = await startTestBank(options.bankEnv);
   const receiver = await startWebhookReceiver(new SettlementRepository(pool), options.receiverMode ?? 'apply');
+  const bank = await startTestBank({ databaseUrl: run.bankDatabaseUrl, callbackUrl: receiver.url, env: options.bankEnv });
   const configFor = (extra: Record<string, string>) =>
     loadConfig({
       NODE_ENV: 'test',
@@ -65,8 +72,8 @@ export async function startWorld(
       AMQP_RECONNECT_BASE_MS: '50',
       AMQP_RECONNECT_CAP_MS: '500',
       BANK_URL: bank.url,
+      BANK_API_KEY: TEST_BANK_API_KEY,
       BANK_TIMEOUT_MS: '1000',
-      WEBHOOK_CALLBACK_URL: receiver.url,
       WORKER_METRICS_HOST: '127.0.0.1',
       WORKER_METRICS_PORT: '0',
       METRICS_REFRESH_INTERVAL_MS: '200',
@@ -92,6 +99,12 @@ export async function startWorld(
   const metricsUrl = `http://127.0.0.1:${metricsServer.port}`;
   const others: { stop: () => Promise<void> }[] = [];
 
+  const orderKeyOf = async (transactionId: number): Promise<string | null> => {
+    const { rows } = await pool.query<{ key: string | null }>('SELECT bank_order_key::text AS key FROM transactions WHERE id = $1', [
+      transactionId,
+    ]);
+    return rows[0]?.key ?? null;
+  };
   return {
     pool,
     bank,
@@ -100,6 +113,14 @@ export async function startWorld(
     config,
     probe,
     metricsUrl,
+    postsFor: async (transactionId) => {
+      const key = await orderKeyOf(transactionId);
+      return key === null ? [] : bank.postsFor(key);
+    },
+    orderAtBank: async (transactionId) => {
+      const key = await orderKeyOf(transactionId);
+      return key === null ? undefined : bank.bank.findOrder(MERCHANT_ID, key);
+    },
     metric: async (name, labels = {}) => {
       const text = await (await fetch(`${metricsUrl}/metrics`)).text();
       return sampleValue(text, name, labels);
