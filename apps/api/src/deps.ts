@@ -30,12 +30,17 @@ export interface Services {
 
 export function buildServices(deps: ApiDeps): Services {
   return {
-    transactions: new TransactionsRepository(deps.pool, (error) => deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish')),
+    transactions: new TransactionsRepository(deps.pool, (error) =>
+      deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
+    ),
     settlement: new SettlementRepository(deps.pool),
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,
       cacheEntriesMax: deps.config.auth.cacheEntriesMax,
     }),
-    limiter: new RateLimiter(deps.redis, { prefix: deps.config.redis.prefix, windowMs: deps.config.rateLimit.windowMs }),
+    limiter: new RateLimiter(deps.redis, {
+      prefix: deps.config.redis.prefix,
+      windowMs: deps.config.rateLimit.windowMs,
+    }),
   };
 }

@@ -29,7 +29,12 @@ describe('rate limits', () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(refused.body).toEqual({ error: 'rate_limit_exceeded', message: 'Too many requests. Please try again later.', retry_after: retryAfter, request_id: expect.any(String) });
+    expect(refused.body).toEqual({
+      error: 'rate_limit_exceeded',
+      message: 'Too many requests. Please try again later.',
+      retry_after: retryAfter,
+      request_id: expect.any(String),
+    });
     expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
   });
 
@@ -55,7 +60,8 @@ describe('rate limits', () => {
       const [first, second] = [await givenUser('10.00'), await givenUser('10.00')];
       const statuses: number[] = [];
       for (let call = 0; call < 3; call += 1) statuses.push((await postDeposit(tight, first, '1.00')).status);
-      for (let call = 0; call < 3; call += 1) statuses.push((await getAs(tight, second, `/api/v1/users/${second.id}/balance`)).status);
+      for (let call = 0; call < 3; call += 1)
+        statuses.push((await getAs(tight, second, `/api/v1/users/${second.id}/balance`)).status);
       expect(statuses).toEqual([202, 202, 202, 200, 200, 429]);
     } finally {
       await tight.close();
@@ -91,7 +97,9 @@ describe('rate limits across API processes', () => {
     processes = await Promise.all([spawnApi(env), spawnApi(env)]);
     const user = await givenUser();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => getAs({ baseUrl: processes[index % 2]!.baseUrl } as TestApi, user, `/api/v1/users/${user.id}/balance`)),
+      Array.from({ length: 20 }, (_, index) =>
+        getAs({ baseUrl: processes[index % 2]!.baseUrl } as TestApi, user, `/api/v1/users/${user.id}/balance`),
+      ),
     );
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(10);
     expect(answers.filter((answer) => answer.status === 429)).toHaveLength(10);

@@ -17,7 +17,11 @@ describe('GET /health', () => {
   test('when PostgreSQL, Redis and RabbitMQ answer, then 200 ok', async () => {
     const answer = await call(api.baseUrl, '/health');
     expect(answer.status).toBe(200);
-    expect(HealthWire.parse(answer.body)).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up', rabbitmq: 'up' }, down: [] });
+    expect(HealthWire.parse(answer.body)).toEqual({
+      status: 'ok',
+      checks: { postgres: 'up', redis: 'up', rabbitmq: 'up' },
+      down: [],
+    });
   });
 
   test.each([
@@ -39,9 +43,16 @@ describe('GET /health', () => {
 
 describe('errors', () => {
   test('when the database is unreachable mid-request, then 500 internal_error with a request id, logged, and no internals leak', async () => {
-    const broken = await startApi({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate', DATABASE_CONNECTION_TIMEOUT_MS: '300', LOG_LEVEL: 'error' });
+    const broken = await startApi({
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate',
+      DATABASE_CONNECTION_TIMEOUT_MS: '300',
+      LOG_LEVEL: 'error',
+    });
     try {
-      const answer = await call(broken.baseUrl, '/api/v1/deposits', { headers: { 'x-api-key': 'pgk_whatever', 'idempotency-key': 'k' }, body: { amount: '1.00' } });
+      const answer = await call(broken.baseUrl, '/api/v1/deposits', {
+        headers: { 'x-api-key': 'pgk_whatever', 'idempotency-key': 'k' },
+        body: { amount: '1.00' },
+      });
       expect(answer.status).toBe(500);
       expect(Object.keys(answer.body).sort()).toEqual(['error', 'message', 'request_id']);
       expect(answer.body.error).toBe('internal_error');
@@ -56,7 +67,11 @@ describe('errors', () => {
   test('when a route does not exist, then 404 in the same shape', async () => {
     const answer = await call(api.baseUrl, '/nope');
     expect(answer.status).toBe(404);
-    expect(answer.body).toEqual({ error: 'not_found', message: 'No route GET /nope', request_id: answer.headers.get('x-request-id') });
+    expect(answer.body).toEqual({
+      error: 'not_found',
+      message: 'No route GET /nope',
+      request_id: answer.headers.get('x-request-id'),
+    });
   });
 });
 
@@ -80,11 +95,21 @@ describe('request ids, headers and CORS', () => {
   });
 
   test('when the web app origin asks, then CORS allows it; another origin gets no CORS grant', async () => {
-    const allowed = await call(api.baseUrl, '/api/v1/deposits', { method: 'OPTIONS', headers: { origin: 'http://localhost:5500', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key,idempotency-key,content-type' } });
+    const allowed = await call(api.baseUrl, '/api/v1/deposits', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5500',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-api-key,idempotency-key,content-type',
+      },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5500');
     expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
-    const other = await call(api.baseUrl, '/api/v1/deposits', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const other = await call(api.baseUrl, '/api/v1/deposits', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -104,7 +129,9 @@ describe('docs and metrics', () => {
     const user = await givenUser();
     await getAs(api, user, `/api/v1/users/${user.id}/balance`);
     const metrics = await fetch(`${api.baseUrl}/metrics`).then((response) => response.text());
-    expect(metrics).toContain('paygate_api_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/users/:user_id/balance",status="200"}');
+    expect(metrics).toContain(
+      'paygate_api_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/users/:user_id/balance",status="200"}',
+    );
     expect(metrics).toContain('paygate_api_process_resident_memory_bytes');
   });
 });

@@ -6,7 +6,9 @@ import { parseAmount } from '@paygate/domain/money';
 
 /** Shapes shared by several contracts. Wire names are snake_case; TypeScript names are camelCase. */
 
-export const ISO_TIME = z.iso.datetime({ offset: false }).meta({ description: 'UTC time, ISO 8601 with milliseconds.', example: '2026-11-27T10:15:30.123Z' });
+export const ISO_TIME = z.iso
+  .datetime({ offset: false })
+  .meta({ description: 'UTC time, ISO 8601 with milliseconds.', example: '2026-11-27T10:15:30.123Z' });
 
 export const CurrencyCode = z
   .string()
@@ -20,7 +22,8 @@ export const AmountInput = z
     if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.message, params: { reason: parsed.reason } });
   })
   .meta({
-    description: 'A positive amount with at most 2 decimals, up to 1000000000.00, as a JSON number or a decimal string.',
+    description:
+      'A positive amount with at most 2 decimals, up to 1000000000.00, as a JSON number or a decimal string.',
     example: '100.50',
   });
 
@@ -36,7 +39,10 @@ export const IdempotencyKey = z
   .min(1)
   .max(IDEMPOTENCY_KEY_LENGTH_MAX)
   .regex(/^[\x20-\x7e]+$/, 'Idempotency-Key must be printable ASCII')
-  .meta({ description: '1-255 printable ASCII characters, unique per logical operation.', example: 'b7f3c1e2-4d5a-4f6b-9c8d-0e1f2a3b4c5d' });
+  .meta({
+    description: '1-255 printable ASCII characters, unique per logical operation.',
+    example: 'b7f3c1e2-4d5a-4f6b-9c8d-0e1f2a3b4c5d',
+  });
 
 export const ErrorBody = z
   .object({
@@ -48,7 +54,12 @@ export const ErrorBody = z
   .meta({
     id: 'Error',
     description: 'Every error, on every route, has this shape.',
-    example: { error: 'validation_error', message: 'amount: amount must be positive', details: [{ field: 'amount', message: 'amount must be positive', reason: 'negative' }], request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11' },
+    example: {
+      error: 'validation_error',
+      message: 'amount: amount must be positive',
+      details: [{ field: 'amount', message: 'amount must be positive', reason: 'negative' }],
+      request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11',
+    },
   });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
@@ -61,5 +72,10 @@ export const RateLimitErrorBody = z
   })
   .meta({
     id: 'RateLimitError',
-    example: { error: 'rate_limit_exceeded', message: 'Too many requests. Please try again later.', retry_after: 42, request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11' },
+    example: {
+      error: 'rate_limit_exceeded',
+      message: 'Too many requests. Please try again later.',
+      retry_after: 42,
+      request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11',
+    },
   });

@@ -42,7 +42,12 @@ function register(registry: OpenAPIRegistry): void {
     summary: 'Log in with email and API key',
     tags: ['auth'],
     request: { body: { content: { 'application/json': { schema: LoginBody } } } },
-    responses: { 200: json(UserWire, 'The user the key belongs to.'), 401: error('Unknown email or key.'), 422: error('Invalid body.'), 429: rateLimited },
+    responses: {
+      200: json(UserWire, 'The user the key belongs to.'),
+      401: error('Unknown email or key.'),
+      422: error('Invalid body.'),
+      429: rateLimited,
+    },
   });
 
   for (const kind of ['deposits', 'withdrawals'] as const) {
@@ -54,10 +59,17 @@ function register(registry: OpenAPIRegistry): void {
       description: `Accepted at once (202, status pending) and settled asynchronously with the bank.${kind === 'withdrawals' ? ' The amount is held from the available balance until the bank answers.' : ''} Replays of the same Idempotency-Key and body return the first answer with \`Idempotent-Replayed: true\`.`,
       tags: [kind],
       security: secured,
-      request: { headers: idempotencyHeaders, body: { content: { 'application/json': { schema: CreateTransactionBody } } } },
+      request: {
+        headers: idempotencyHeaders,
+        body: { content: { 'application/json': { schema: CreateTransactionBody } } },
+      },
       responses: {
         202: json(TransactionWire, `The ${noun}, pending.`),
-        400: error(kind === 'withdrawals' ? 'Missing Idempotency-Key, or insufficient_balance.' : 'Missing Idempotency-Key or malformed JSON.'),
+        400: error(
+          kind === 'withdrawals'
+            ? 'Missing Idempotency-Key, or insufficient_balance.'
+            : 'Missing Idempotency-Key or malformed JSON.',
+        ),
         401: error('Missing or invalid API key.'),
         409: error('The first request with this key is still running.'),
         413: error('Body over 64 KiB.'),
@@ -73,7 +85,12 @@ function register(registry: OpenAPIRegistry): void {
       tags: [kind],
       security: secured,
       request: { params: TransactionIdParams },
-      responses: { 200: json(TransactionDetailWire, `The ${noun} and its events in order.`), 401: error('Unauthorized.'), 404: error('No such transaction of yours.'), 429: rateLimited },
+      responses: {
+        200: json(TransactionDetailWire, `The ${noun} and its events in order.`),
+        401: error('Unauthorized.'),
+        404: error('No such transaction of yours.'),
+        429: rateLimited,
+      },
     });
     registry.registerPath({
       method: 'get',
@@ -82,7 +99,12 @@ function register(registry: OpenAPIRegistry): void {
       tags: [kind],
       security: secured,
       request: { query: TransactionListQuery },
-      responses: { 200: json(TransactionPage, 'A page.'), 401: error('Unauthorized.'), 422: error('Invalid query.'), 429: rateLimited },
+      responses: {
+        200: json(TransactionPage, 'A page.'),
+        401: error('Unauthorized.'),
+        422: error('Invalid query.'),
+        429: rateLimited,
+      },
     });
   }
 
@@ -93,7 +115,12 @@ function register(registry: OpenAPIRegistry): void {
     tags: ['users'],
     security: secured,
     request: { params: UserIdParams },
-    responses: { 200: json(BalanceWire, 'The balance.'), 401: error('Unauthorized.'), 403: error('Not your user.'), 429: rateLimited },
+    responses: {
+      200: json(BalanceWire, 'The balance.'),
+      401: error('Unauthorized.'),
+      403: error('Not your user.'),
+      429: rateLimited,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -102,7 +129,13 @@ function register(registry: OpenAPIRegistry): void {
     tags: ['users'],
     security: secured,
     request: { params: UserIdParams, query: UserTransactionListQuery },
-    responses: { 200: json(TransactionPage, 'A page.'), 401: error('Unauthorized.'), 403: error('Not your user.'), 422: error('Invalid query.'), 429: rateLimited },
+    responses: {
+      200: json(TransactionPage, 'A page.'),
+      401: error('Unauthorized.'),
+      403: error('Not your user.'),
+      422: error('Invalid query.'),
+      429: rateLimited,
+    },
   });
   registry.registerPath({
     method: 'post',
@@ -122,12 +155,39 @@ function register(registry: OpenAPIRegistry): void {
     path: '/health',
     summary: 'Health of PostgreSQL, Redis and RabbitMQ',
     tags: ['system'],
-    responses: { 200: json(HealthWire, 'All dependencies answer.'), 503: json(HealthWire, 'At least one dependency is down; `down` names it.') },
+    responses: {
+      200: json(HealthWire, 'All dependencies answer.'),
+      503: json(HealthWire, 'At least one dependency is down; `down` names it.'),
+    },
   });
-  registry.registerPath({ method: 'get', path: '/', summary: 'API info', tags: ['system'], responses: { 200: json(InfoWire, 'Info.') } });
-  registry.registerPath({ method: 'get', path: '/openapi.json', summary: 'This document', tags: ['system'], responses: { 200: { description: 'OpenAPI 3.1 JSON.' } } });
-  registry.registerPath({ method: 'get', path: '/docs', summary: 'Interactive documentation', tags: ['system'], responses: { 200: { description: 'HTML.' } } });
-  registry.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', tags: ['system'], responses: { 200: { description: 'Prometheus text format.' } } });
+  registry.registerPath({
+    method: 'get',
+    path: '/',
+    summary: 'API info',
+    tags: ['system'],
+    responses: { 200: json(InfoWire, 'Info.') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    tags: ['system'],
+    responses: { 200: { description: 'OpenAPI 3.1 JSON.' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/docs',
+    summary: 'Interactive documentation',
+    tags: ['system'],
+    responses: { 200: { description: 'HTML.' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    tags: ['system'],
+    responses: { 200: { description: 'Prometheus text format.' } },
+  });
 }
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;

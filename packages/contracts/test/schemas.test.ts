@@ -38,18 +38,29 @@ describe('query and params', () => {
     expect(UserTransactionListQuery.parse({})).toMatchObject({ limit: 20, offset: 0 });
   });
 
-  test.each([{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { offset: '-1' }, { status: 'done' }, { type: 'refund' }, { created_from: 'yesterday' }, { page: '2' }])(
-    'when the query is %j, then it is refused',
-    (query) => expect(UserTransactionListQuery.safeParse(query).success).toBe(false),
+  test.each([
+    { limit: '0' },
+    { limit: '101' },
+    { limit: 'ten' },
+    { offset: '-1' },
+    { status: 'done' },
+    { type: 'refund' },
+    { created_from: 'yesterday' },
+    { page: '2' },
+  ])('when the query is %j, then it is refused', (query) =>
+    expect(UserTransactionListQuery.safeParse(query).success).toBe(false),
   );
 
   test.each(['abc', '0', '-1', '1.5', '1e3', '99999999999999999'])('when the id is %j, then it is refused', (id) => {
     expect(TransactionIdParams.safeParse({ id }).success).toBe(false);
   });
 
-  test.each(['', 'x'.repeat(256), 'tab\there', 'new\nline', 'naïve'])('when the Idempotency-Key is %j, then it is refused', (key) => {
-    expect(IdempotencyKey.safeParse(key).success).toBe(false);
-  });
+  test.each(['', 'x'.repeat(256), 'tab\there', 'new\nline', 'naïve'])(
+    'when the Idempotency-Key is %j, then it is refused',
+    (key) => {
+      expect(IdempotencyKey.safeParse(key).success).toBe(false);
+    },
+  );
 });
 
 describe('encoders', () => {
@@ -83,6 +94,15 @@ describe('encoders', () => {
   });
 
   test('when a webhook has an unknown status, then it is refused', () => {
-    expect(BankWebhookPayload.safeParse({ transaction_id: 1, bank_reference: 'B', status: 'maybe', error_message: null, timestamp: 1, signature: 'x' }).success).toBe(false);
+    expect(
+      BankWebhookPayload.safeParse({
+        transaction_id: 1,
+        bank_reference: 'B',
+        status: 'maybe',
+        error_message: null,
+        timestamp: 1,
+        signature: 'x',
+      }).success,
+    ).toBe(false);
   });
 });

@@ -6,14 +6,7 @@ import { AMOUNT_DECIMALS, AMOUNT_MINOR_MAX, AMOUNT_STRING_LENGTH_MAX } from './l
  */
 
 export type AmountRejection =
-  | 'wrong_type'
-  | 'not_a_number'
-  | 'not_finite'
-  | 'exponent'
-  | 'too_many_decimals'
-  | 'zero'
-  | 'negative'
-  | 'too_large';
+  'wrong_type' | 'not_a_number' | 'not_finite' | 'exponent' | 'too_many_decimals' | 'zero' | 'negative' | 'too_large';
 
 export type AmountParse = { ok: true; amountMinor: bigint } | { ok: false; reason: AmountRejection; message: string };
 

@@ -50,7 +50,7 @@ describe('parseAmount', () => {
     ['.5', 'not_a_number'],
     ['1,50', 'not_a_number'],
     ['0x10', 'not_a_number'],
-    ["1; DROP TABLE users; --", 'not_a_number'],
+    ['1; DROP TABLE users; --', 'not_a_number'],
     ['9'.repeat(40), 'not_a_number'],
     [null, 'wrong_type'],
     [true, 'wrong_type'],
@@ -86,10 +86,15 @@ describe('parseAmount', () => {
 
   test('property: anything with 3 or more decimals is refused', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 9n }), fc.integer({ min: 3, max: 8 }), fc.integer({ min: 1, max: 9 }), (units, decimals, last) => {
-        const text = `${units}.${'0'.repeat(decimals - 1)}${last}`;
-        expect(parseAmount(text)).toMatchObject({ ok: false, reason: 'too_many_decimals' });
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 9n }),
+        fc.integer({ min: 3, max: 8 }),
+        fc.integer({ min: 1, max: 9 }),
+        (units, decimals, last) => {
+          const text = `${units}.${'0'.repeat(decimals - 1)}${last}`;
+          expect(parseAmount(text)).toMatchObject({ ok: false, reason: 'too_many_decimals' });
+        },
+      ),
     );
   });
 

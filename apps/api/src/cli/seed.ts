@@ -24,11 +24,20 @@ async function seed(): Promise<void> {
     for (const demo of DEMO_USERS) {
       try {
         const apiKey = config.env === 'production' ? undefined : demo.demoKey;
-        const user = await admin.createUser({ email: demo.email, openingBalanceMinor: demo.openingBalanceMinor, currency: 'USD', apiKey });
-        console.log(`created ${user.email.padEnd(22)} id ${String(user.id).padEnd(4)} balance ${formatAmount(user.balanceMinor).padStart(8)} USD  api key: ${user.apiKey}`);
+        const user = await admin.createUser({
+          email: demo.email,
+          openingBalanceMinor: demo.openingBalanceMinor,
+          currency: 'USD',
+          apiKey,
+        });
+        console.log(
+          `created ${user.email.padEnd(22)} id ${String(user.id).padEnd(4)} balance ${formatAmount(user.balanceMinor).padStart(8)} USD  api key: ${user.apiKey}`,
+        );
       } catch (error) {
         if (!(error instanceof UserAlreadyExistsError)) throw error;
-        console.log(`exists  ${demo.email.padEnd(22)} (key not shown again; new one: pnpm paygate key rotate --email ${demo.email})`);
+        console.log(
+          `exists  ${demo.email.padEnd(22)} (key not shown again; new one: pnpm paygate key rotate --email ${demo.email})`,
+        );
       }
     }
   } finally {
@@ -37,6 +46,6 @@ async function seed(): Promise<void> {
 }
 
 seed().catch((error: unknown) => {
-  console.error(`seed failed: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}`);
+  console.error(`seed failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`);
   process.exit(1);
 });

@@ -81,7 +81,13 @@ export class RateLimiter {
   async check(rules: LimitRule[]): Promise<RateDecision> {
     const keys = rules.map((rule) => `${this.options.prefix}ratelimit:${rule.scope}:${rule.subject}`);
     const member = `${Date.now()}-${randomBytes(6).toString('hex')}`;
-    const reply = await this.redis.paygateSlidingWindow(keys.length, ...keys, this.options.windowMs, member, ...rules.map((rule) => rule.limit));
+    const reply = await this.redis.paygateSlidingWindow(
+      keys.length,
+      ...keys,
+      this.options.windowMs,
+      member,
+      ...rules.map((rule) => rule.limit),
+    );
     const allowed = reply[0] === 1;
     const nowMs = Number(reply[1]);
     const windows = rules.map((rule, index) => {
@@ -90,7 +96,9 @@ export class RateLimiter {
       const used = allowed ? count + 1 : count;
       return { scope: rule.scope, limit: rule.limit, remaining: Math.max(0, rule.limit - used), resetAtMs };
     });
-    const refused = allowed ? undefined : windows.find((window, index) => Number(reply[2 + index * 2]) >= (rules[index]?.limit ?? 0));
+    const refused = allowed
+      ? undefined
+      : windows.find((window, index) => Number(reply[2 + index * 2]) >= (rules[index]?.limit ?? 0));
     return {
       allowed,
       windows,

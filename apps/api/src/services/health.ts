@@ -15,7 +15,10 @@ export interface HealthReport {
 }
 
 /** Checks the three dependencies at once, each with a timeout, and names the ones that are down. */
-export async function checkHealth(deps: { pool: Pool; redis: Redis; amqp: AmqpProbe; metrics: Metrics }, timeoutMs: number): Promise<HealthReport> {
+export async function checkHealth(
+  deps: { pool: Pool; redis: Redis; amqp: AmqpProbe; metrics: Metrics },
+  timeoutMs: number,
+): Promise<HealthReport> {
   const probes: Record<Dependency, () => Promise<unknown>> = {
     postgres: () => withTimeout(deps.pool.query('SELECT 1'), timeoutMs, 'postgres check timed out'),
     redis: () => withTimeout(redisPing(deps.redis, timeoutMs), timeoutMs, 'redis check timed out'),

@@ -112,14 +112,22 @@ export interface Answer {
 }
 
 /** fetch that never throws on a status and parses JSON when it can. */
-export async function call(baseUrl: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {}): Promise<Answer> {
+export async function call(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined = init.rawBody;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${baseUrl}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  });
   const text = await response.text();
   let parsed: unknown = undefined;
   try {
@@ -134,19 +142,34 @@ export function newKey(): string {
   return randomUUID();
 }
 
-export function postDeposit(api: TestApi, user: TestUser, amount: unknown, key = newKey(), extraHeaders: Record<string, string> = {}) {
-  return call(api.baseUrl, '/api/v1/deposits', { headers: { 'x-api-key': user.apiKey, 'idempotency-key': key, ...extraHeaders }, body: { amount } });
+export function postDeposit(
+  api: TestApi,
+  user: TestUser,
+  amount: unknown,
+  key = newKey(),
+  extraHeaders: Record<string, string> = {},
+) {
+  return call(api.baseUrl, '/api/v1/deposits', {
+    headers: { 'x-api-key': user.apiKey, 'idempotency-key': key, ...extraHeaders },
+    body: { amount },
+  });
 }
 
 export function postWithdrawal(api: TestApi, user: TestUser, amount: unknown, key = newKey()) {
-  return call(api.baseUrl, '/api/v1/withdrawals', { headers: { 'x-api-key': user.apiKey, 'idempotency-key': key }, body: { amount } });
+  return call(api.baseUrl, '/api/v1/withdrawals', {
+    headers: { 'x-api-key': user.apiKey, 'idempotency-key': key },
+    body: { amount },
+  });
 }
 
 export function getAs(api: TestApi, user: TestUser, path: string) {
   return call(api.baseUrl, path, { headers: { 'x-api-key': user.apiKey } });
 }
 
-export async function rowCounts(pool: Pool, userId: number): Promise<{ transactions: number; keys: number; outbox: number; events: number }> {
+export async function rowCounts(
+  pool: Pool,
+  userId: number,
+): Promise<{ transactions: number; keys: number; outbox: number; events: number }> {
   const { rows } = await pool.query<{ transactions: string; keys: string; outbox: string; events: string }>(
     `SELECT (SELECT count(*) FROM transactions WHERE user_id = $1) AS transactions,
             (SELECT count(*) FROM idempotency_keys WHERE user_id = $1) AS keys,
@@ -155,5 +178,10 @@ export async function rowCounts(pool: Pool, userId: number): Promise<{ transacti
     [userId],
   );
   const row = rows[0];
-  return { transactions: Number(row?.transactions), keys: Number(row?.keys), outbox: Number(row?.outbox), events: Number(row?.events) };
+  return {
+    transactions: Number(row?.transactions),
+    keys: Number(row?.keys),
+    outbox: Number(row?.outbox),
+    events: Number(row?.events),
+  };
 }

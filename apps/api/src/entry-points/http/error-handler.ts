@@ -25,7 +25,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, bodyError.code, bodyError.message);
       return;
     }
-    logger.error({ err: error, request_id: res.locals.requestId, method: req.method, path: req.path }, 'unhandled error');
+    logger.error(
+      { err: error, request_id: res.locals.requestId, method: req.method, path: req.path },
+      'unhandled error',
+    );
     sendError(res, 'internal_error', 'Something went wrong on our side. Quote the request_id if you contact support.');
   };
 }
@@ -34,7 +37,9 @@ export function notFound(): RequestHandler {
   return (req, res) => sendError(res, 'not_found', `No route ${req.method} ${req.path}`);
 }
 
-function bodyParserError(error: unknown): { code: 'payload_too_large' | 'invalid_json' | 'unsupported_media_type'; message: string } | undefined {
+function bodyParserError(
+  error: unknown,
+): { code: 'payload_too_large' | 'invalid_json' | 'unsupported_media_type'; message: string } | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
   switch (error.type) {
     case 'entity.too.large':

@@ -14,17 +14,28 @@ export interface Limits {
 
 export function buildLimits(deps: ApiDeps, services: Services): Limits {
   const config = deps.config.rateLimit;
-  const limitDeps = { limiter: services.limiter, logger: deps.logger, metrics: deps.metrics, failOpen: config.failOpen, windowS: config.windowMs / 1000 };
+  const limitDeps = {
+    limiter: services.limiter,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    failOpen: config.failOpen,
+    windowS: config.windowMs / 1000,
+  };
   const global: LimitRule = { scope: 'global', subject: 'all', limit: config.globalPerWindow };
-  const userRule = (scope: string, limit: number) => (_req: Request, res: Response): LimitRule[] => [
-    { scope, subject: String(res.locals.auth?.user.id ?? 'anonymous'), limit },
-    global,
-  ];
+  const userRule =
+    (scope: string, limit: number) =>
+    (_req: Request, res: Response): LimitRule[] => [
+      { scope, subject: String(res.locals.auth?.user.id ?? 'anonymous'), limit },
+      global,
+    ];
   return {
     global: rateLimit(limitDeps, () => [global]),
     balance: rateLimit(limitDeps, userRule('balance', config.balancePerWindow)),
     history: rateLimit(limitDeps, userRule('history', config.historyPerWindow)),
     // Guessing keys through the login form is slowed per client address (and still counts globally).
-    login: rateLimit(limitDeps, (req) => [{ scope: 'login', subject: req.ip ?? 'unknown', limit: config.loginPerWindow }, global]),
+    login: rateLimit(limitDeps, (req) => [
+      { scope: 'login', subject: req.ip ?? 'unknown', limit: config.loginPerWindow },
+      global,
+    ]),
   };
 }

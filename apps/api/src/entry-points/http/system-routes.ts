@@ -27,7 +27,11 @@ export function systemRouter(deps: ApiDeps): Router {
     res.json(openApi);
   });
 
-  router.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Paygate API', swaggerOptions: { persistAuthorization: false } }));
+  router.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(openApi, { customSiteTitle: 'Paygate API', swaggerOptions: { persistAuthorization: false } }),
+  );
 
   router.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', deps.metrics.registry.contentType);

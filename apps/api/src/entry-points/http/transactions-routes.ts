@@ -22,7 +22,13 @@ import { methodNotAllowed } from './method-not-allowed';
 import { decode } from './validate';
 
 /** POST, GET one and GET list, for /deposits and for /withdrawals (mounted at `base`). */
-export function transactionsRouter(deps: ApiDeps, services: Services, limits: Limits, type: TransactionType, base: string): Router {
+export function transactionsRouter(
+  deps: ApiDeps,
+  services: Services,
+  limits: Limits,
+  type: TransactionType,
+  base: string,
+): Router {
   const router = Router();
 
   router
@@ -49,7 +55,8 @@ export function transactionsRouter(deps: ApiDeps, services: Services, limits: Li
       );
       deps.metrics.transactionsCreated.inc({ type, outcome: answer.outcome });
       if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      if (answer.transactionId !== null && answer.status === 202) res.setHeader('Location', `/api/v1${base}/${answer.transactionId}`);
+      if (answer.transactionId !== null && answer.status === 202)
+        res.setHeader('Location', `/api/v1${base}/${answer.transactionId}`);
       res.status(answer.status).json(answer.body);
     })
     .get(limits.history, async (req, res) => {
@@ -75,11 +82,16 @@ export function transactionsRouter(deps: ApiDeps, services: Services, limits: Li
 
 function readIdempotencyKey(header: string | undefined): string {
   if (header === undefined) {
-    throw new DomainError('idempotency_key_missing', 'Send an Idempotency-Key header (1-255 printable ASCII characters, e.g. a UUID) so a retry can never create a second transaction.');
+    throw new DomainError(
+      'idempotency_key_missing',
+      'Send an Idempotency-Key header (1-255 printable ASCII characters, e.g. a UUID) so a retry can never create a second transaction.',
+    );
   }
   const parsed = IdempotencyKey.safeParse(header);
   if (!parsed.success) {
-    throw validationError([{ field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters', reason: 'invalid_format' }]);
+    throw validationError([
+      { field: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters', reason: 'invalid_format' },
+    ]);
   }
   return parsed.data;
 }
