@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '@paygate/domain/errors';
 import { IDEMPOTENCY_KEY_LENGTH_MAX } from '@paygate/domain/limits';
 import { parseAmount } from '@paygate/domain/money';
+import { JsonDecimal } from '@paygate/domain/strict-json';
 
 /** Shapes shared by several contracts. Wire names are snake_case; TypeScript names are camelCase. */
 
@@ -15,8 +16,19 @@ export const CurrencyCode = z
   .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as USD')
   .meta({ description: 'ISO 4217 currency code.', example: 'USD' });
 
+/**
+ * A JSON number: a finite double, or a JsonDecimal, which is how the API's body parser hands over a number
+ * a double would change (10.000, 10.0000000000000001, 1e3), so rules can judge the text that was sent.
+ */
+export const JsonNumber = z
+  .custom<number | JsonDecimal>(
+    (value) => (typeof value === 'number' && Number.isFinite(value)) || value instanceof JsonDecimal,
+    { error: 'expected a JSON number' },
+  )
+  .meta({ type: 'number' });
+
 export const AmountInput = z
-  .union([z.number(), z.string()])
+  .union([JsonNumber, z.string()])
   .superRefine((value, context) => {
     const parsed = parseAmount(value);
     if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.message, params: { reason: parsed.reason } });

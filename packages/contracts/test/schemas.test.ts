@@ -1,8 +1,11 @@
 import { describe, expect, test } from 'vitest';
 
+import { parseStrictJson } from '@paygate/domain';
+
 import {
   BankWebhookPayload,
   CreateTransactionBody,
+  HealthWire,
   encodeBalance,
   encodeTransaction,
   IdempotencyKey,
@@ -30,6 +33,31 @@ describe('CreateTransactionBody', () => {
     const result = CreateTransactionBody.safeParse(input);
     expect(result.success).toBe(false);
     if (!result.success) expect(toFieldIssues(result.error)[0]).toMatchObject({ field, reason });
+  });
+
+  // The API's body parser keeps the literal of a non-integer number; the amount rule judges that literal.
+  test.each([
+    ['{"amount":10.5}', 1_050n],
+    ['{"amount":10.50}', 1_050n],
+    ['{"amount":10}', 1_000n],
+  ])('when the parsed body is %s, then the command carries exact minor units', (text, amountMinor) => {
+    expect(toCreateTransactionCommand(CreateTransactionBody.parse(parseStrictJson(text)))).toEqual({
+      amountMinor,
+      currency: undefined,
+    });
+  });
+
+  test.each([
+    ['{"amount":10.0000000000000001}', 'too_many_decimals'],
+    ['{"amount":10.000}', 'too_many_decimals'],
+    ['{"amount":1e3}', 'exponent'],
+  ])('when the parsed body is %s, then 422 names amount (%s), as for the same text in a string', (text, reason) => {
+    const parsed = CreateTransactionBody.safeParse(parseStrictJson(text));
+    const asString = CreateTransactionBody.safeParse({ amount: text.slice('{"amount":'.length, -1) });
+    expect(parsed.error && toFieldIssues(parsed.error)).toEqual([
+      { field: 'amount', message: expect.any(String), reason },
+    ]);
+    expect(parsed.error && toFieldIssues(parsed.error)).toEqual(asString.error && toFieldIssues(asString.error));
   });
 });
 
@@ -102,6 +130,40 @@ describe('encoders', () => {
         error_message: null,
         timestamp: 1,
         signature: 'x',
+      }).success,
+    ).toBe(false);
+  });
+});
+
+describe('HealthWire', () => {
+  const check = { status: 'up', latency_ms: 0.4 } as const;
+
+  test.each(['healthy', 'degraded', 'unhealthy'])('when the status is %s, then it is a valid answer', (status) => {
+    expect(
+      HealthWire.safeParse({
+        status,
+        service: 'paygate-api',
+        version: '0.1.0',
+        checks: { postgres: check, redis: check, rabbitmq: check },
+      }).success,
+    ).toBe(true);
+  });
+
+  test("when the status is the old 'ok' or a check is a bare string, then it is refused", () => {
+    expect(
+      HealthWire.safeParse({
+        status: 'ok',
+        service: 'paygate-api',
+        version: '0.1.0',
+        checks: { postgres: check, redis: check, rabbitmq: check },
+      }).success,
+    ).toBe(false);
+    expect(
+      HealthWire.safeParse({
+        status: 'healthy',
+        service: 'paygate-api',
+        version: '0.1.0',
+        checks: { postgres: 'up', redis: check, rabbitmq: check },
       }).success,
     ).toBe(false);
   });
