@@ -2,7 +2,7 @@ import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 
 import { ErrorBody, IdempotencyKey, RateLimitErrorBody } from './common';
-import { HealthWire, InfoWire } from './system';
+import { HealthWire, InfoWire, LivenessWire } from './system';
 import {
   CreateTransactionBody,
   TransactionDetailWire,
@@ -40,6 +40,8 @@ function register(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/api/v1/auth/login',
     summary: 'Log in with email and API key',
+    description:
+      'Rate limited per client address (every attempt) and per email (failed attempts only: a correct email and key always log in, so nobody can lock another user out).',
     tags: ['auth'],
     request: { body: { content: { 'application/json': { schema: LoginBody } } } },
     responses: {
@@ -66,14 +68,12 @@ function register(registry: OpenAPIRegistry): void {
       responses: {
         202: json(TransactionWire, `The ${noun}, pending.`),
         400: error(
-          kind === 'withdrawals'
-            ? 'Missing Idempotency-Key, or insufficient_balance.'
-            : 'Missing Idempotency-Key or malformed JSON.',
+          `Missing or repeated Idempotency-Key, malformed JSON (invalid_json: syntax, duplicate keys, text that is not well-formed Unicode), or JSON nested too deep${kind === 'withdrawals' ? ', or insufficient_balance' : ''}.`,
         ),
         401: error('Missing or invalid API key.'),
         409: error('The first request with this key is still running.'),
-        413: error('Body over 64 KiB.'),
-        415: error('Body is not JSON.'),
+        413: error('Body over REQUEST_BODY_BYTES_MAX (64 KiB by default).'),
+        415: error('Body is not JSON, or is sent with a Content-Encoding other than identity.'),
         422: error('Invalid amount or currency, or the key was used with another body.'),
         429: rateLimited,
       },
@@ -153,12 +153,28 @@ function register(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/health',
-    summary: 'Health of PostgreSQL, Redis and RabbitMQ',
+    summary: 'Readiness: health of PostgreSQL, Redis and RabbitMQ',
+    description:
+      'Each dependency is checked (with a timeout) on every call. Use it for readiness; use /health/live for liveness.',
     tags: ['system'],
     responses: {
-      200: json(HealthWire, 'All dependencies answer.'),
-      503: json(HealthWire, 'At least one dependency is down; `down` names it.'),
+      200: json(
+        HealthWire,
+        '`healthy`, or `degraded` when a dependency the API can serve without is down (RabbitMQ; Redis when rate limits fail open).',
+      ),
+      503: json(
+        HealthWire,
+        '`unhealthy`: the API cannot serve (PostgreSQL down, or Redis down while rate limits fail closed).',
+      ),
     },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/health/live',
+    summary: 'Liveness: the process answers',
+    description: 'Checks no dependency, so a database outage never gets the API restarted.',
+    tags: ['system'],
+    responses: { 200: json(LivenessWire, 'The process is running.') },
   });
   registry.registerPath({
     method: 'get',
