@@ -111,6 +111,52 @@ export interface Answer {
   text: string;
 }
 
+/**
+ * A request through node:http, for what fetch cannot send: a header repeated on its own line, raw bytes
+ * in any encoding, a path that is not valid percent-encoding.
+ */
+export function rawRequest(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string | string[]>; body?: Buffer | string } = {},
+): Promise<Answer> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: init.headers,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const item of Array.isArray(value) ? value : [value ?? '']) headers.append(name, item);
+          }
+          resolve({ status: response.statusCode ?? 0, headers, body: parseJson(text), text });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** fetch that never throws on a status and parses JSON when it can. */
 export async function call(
   baseUrl: string,
@@ -129,13 +175,7 @@ export async function call(
     body,
   });
   const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, body: parsed, text };
+  return { status: response.status, headers: response.headers, body: parseJson(text), text };
 }
 
 export function newKey(): string {
@@ -184,4 +224,18 @@ export async function rowCounts(
     outbox: Number(row?.outbox),
     events: Number(row?.events),
   };
+}
+
+/** The user's wallet as stored: balance and held, in minor units. */
+export async function walletOf(pool: Pool, userId: number): Promise<{ balanceMinor: string; heldMinor: string }> {
+  const { rows } = await pool.query<{ balance: string; held: string }>(
+    `SELECT balance, held FROM accounts WHERE user_id = $1 AND kind = 'wallet'`,
+    [userId],
+  );
+  return { balanceMinor: rows[0]?.balance ?? 'none', heldMinor: rows[0]?.held ?? 'none' };
+}
+
+/** Everything a request could have changed for a user: its rows and its wallet. */
+export async function userState(pool: Pool, userId: number) {
+  return { ...(await rowCounts(pool, userId)), wallet: await walletOf(pool, userId) };
 }

@@ -19,6 +19,7 @@ import { authOf } from './context';
 import { jsonBody } from './json-body';
 import type { Limits } from './limits';
 import { methodNotAllowed } from './method-not-allowed';
+import { singleHeader } from './single-header';
 import { decode } from './validate';
 
 /** POST, GET one and GET list, for /deposits and for /withdrawals (mounted at `base`). */
@@ -35,7 +36,7 @@ export function transactionsRouter(
     .route('/')
     .post(limits.global, ...jsonBody(deps.config.http.bodyBytesMax), async (req, res) => {
       const auth = authOf(res);
-      const idempotencyKey = readIdempotencyKey(req.get('idempotency-key'));
+      const idempotencyKey = readIdempotencyKey(singleHeader(req, 'idempotency-key', 'Idempotency-Key'));
       const body = decode(CreateTransactionBody, req.body, 'body');
       const command = toCreateTransactionCommand(body);
       const answer = await createTransaction(
