@@ -37,6 +37,7 @@ export function buildServices(deps: ApiDeps): Services {
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,
       cacheEntriesMax: deps.config.auth.cacheEntriesMax,
+      demoKeysAllowed: deps.config.auth.demoKeysAllowed,
     }),
     limiter: new RateLimiter(deps.redis, {
       prefix: deps.config.redis.prefix,

@@ -4,7 +4,7 @@ import { createPrismaClient } from '@paygate/db/prisma';
 import { UserAdmin, UserAlreadyExistsError, UserNotFoundError } from '@paygate/db';
 import { formatAmount } from '@paygate/domain';
 
-import { ConfigError } from '../config';
+import { ConfigError, configErrorLine } from '../config';
 import {
   parseCurrency,
   parseEmail,
@@ -164,7 +164,8 @@ main(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).catch((
     error instanceof UserAlreadyExistsError ||
     error instanceof UserNotFoundError ||
     error instanceof ConfigError;
-  const message = error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigError ? configErrorLine(error) : error instanceof Error ? error.message : String(error);
   process.stderr.write(
     `error: ${known ? message.split('\n').join('; ') : `unexpected failure: ${message.split('\n')[0] ?? ''}`}\n`,
   );
