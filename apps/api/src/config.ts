@@ -32,7 +32,8 @@ export { ConfigError, DEV_WEBHOOK_SECRET };
 
 /**
  * API_TRUST_PROXY: which peers may tell us the client's address in X-Forwarded-For. The address is what
- * login attempts are rate limited by, so only proxies we run may set it. A comma-separated list of addresses, CIDR ranges or the names loopback, linklocal and uniquelocal
+ * unauthenticated requests (and every login attempt) are rate limited by, so only proxies we run may set
+ * it. A comma-separated list of addresses, CIDR ranges or the names loopback, linklocal and uniquelocal
  * (default loopback: the nginx of docker-compose on the same host); `false` trusts no one (the socket's
  * address is used); a number N trusts the N nearest hops. `true` is refused: it would let any client pick
  * its address, and so its rate limits.
@@ -82,10 +83,18 @@ const ENV = z.object({
   // Per user and minute: balance reads; history and lists (one window for both).
   RATE_LIMIT_BALANCE_PER_MIN: int(1, 10_000_000).default(10),
   RATE_LIMIT_TRANSACTIONS_PER_MIN: int(1, 10_000_000).default(20),
+  // Per client and minute, across every /api/v1 route: the user, or the address when unauthenticated.
   RATE_LIMIT_GLOBAL_PER_MIN: int(1, 100_000_000).default(1_000),
+  // All clients together, per minute; 0 turns this load-shedding ceiling off.
+  RATE_LIMIT_SYSTEM_PER_MIN: int(0, 1_000_000_000).default(0),
   // Login attempts per client address and minute, successful or not.
   RATE_LIMIT_LOGIN_PER_MIN: int(1, 10_000_000).default(10),
-  // When Redis cannot be reached: true serves requests unlimited (logged and counted), false answers 503.
+  // Failed logins per email and minute; past it a failure answers 429. A correct email and key always log
+  // in, so nobody can lock a user out by failing on purpose. 5 slows an online guess to 7,200 a day per
+  // email, hopeless against 256-bit keys, while a person mistyping a key is never stopped.
+  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL_PER_MIN: int(1, 10_000_000).default(5),
+  // When Redis cannot be reached: true serves requests unlimited (logged and counted; login falls back to
+  // an in-process limiter), false answers 503.
   RATE_LIMIT_FAIL_OPEN: bool.default(true),
   IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),
   CORS_ORIGINS: list.default(['http://localhost:5500', 'http://127.0.0.1:5500']),
@@ -154,8 +163,11 @@ function toConfig(e: Env) {
       windowMs: 60_000,
       balancePerWindow: e.RATE_LIMIT_BALANCE_PER_MIN,
       historyPerWindow: e.RATE_LIMIT_TRANSACTIONS_PER_MIN,
-      globalPerWindow: e.RATE_LIMIT_GLOBAL_PER_MIN,
+      clientPerWindow: e.RATE_LIMIT_GLOBAL_PER_MIN,
+      /** 0 means no system-wide ceiling. */
+      systemPerWindow: e.RATE_LIMIT_SYSTEM_PER_MIN,
       loginPerWindow: e.RATE_LIMIT_LOGIN_PER_MIN,
+      loginFailuresPerEmailPerWindow: e.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL_PER_MIN,
       failOpen: e.RATE_LIMIT_FAIL_OPEN,
     },
     idempotency: { ttlHours: e.IDEMPOTENCY_TTL_HOURS },

@@ -7,6 +7,7 @@ import type { ApiConfig } from './config';
 import type { AmqpProbe } from './infra/amqp-probe';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
+import { LocalRateLimiter } from './infra/local-rate-limiter';
 import { RateLimiter } from './infra/rate-limiter';
 import { KeyAuthenticator } from './services/authenticate-key';
 
@@ -26,6 +27,8 @@ export interface Services {
   settlement: SettlementRepository;
   authenticator: KeyAuthenticator;
   limiter: RateLimiter;
+  /** Login's windows while Redis is unreachable: one per process, so its memory bound holds. */
+  localLimiter: LocalRateLimiter;
 }
 
 export function buildServices(deps: ApiDeps): Services {
@@ -43,5 +46,6 @@ export function buildServices(deps: ApiDeps): Services {
       prefix: deps.config.redis.prefix,
       windowMs: deps.config.rateLimit.windowMs,
     }),
+    localLimiter: new LocalRateLimiter({ windowMs: deps.config.rateLimit.windowMs }),
   };
 }

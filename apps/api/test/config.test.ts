@@ -26,19 +26,25 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.env).toBe('development');
     expect(config.http).toMatchObject({ trustProxy: ['loopback'], bodyBytesMax: 65_536, port: 8000 });
-    expect(config.rateLimit).toMatchObject({ globalPerWindow: 1_000, loginPerWindow: 10, failOpen: true });
+    expect(config.rateLimit).toMatchObject({
+      clientPerWindow: 1_000,
+      systemPerWindow: 0,
+      loginPerWindow: 10,
+      loginFailuresPerEmailPerWindow: 5,
+      failOpen: true,
+    });
     expect(config.webhook.secret).toBe(DEV_WEBHOOK_SECRET);
     expect(config.auth.demoKeysAllowed).toBe(true);
   });
 
   test('when several variables are bad, NODE_ENV among them, then every one is listed at once', () => {
     expect(
-      problemsOf({ NODE_ENV: 'prod', API_PORT: 'eighty', REDIS_URL: 'http://redis', DATABASE_POOL_SIZE_MAX: '0' }),
+      problemsOf({ NODE_ENV: 'prod', API_PORT: 'eighty', REDIS_URL: 'http://redis', RATE_LIMIT_SYSTEM_PER_MIN: '-1' }),
     ).toEqual([
       'NODE_ENV: must be one of development, test, production',
       'API_PORT: must be a whole number',
-      'DATABASE_POOL_SIZE_MAX: must be at least 1',
       'REDIS_URL: must be a redis:// or rediss:// URL',
+      'RATE_LIMIT_SYSTEM_PER_MIN: must be at least 0',
       'WEBHOOK_SECRET: the development default is refused when NODE_ENV=production (judged as production while NODE_ENV is unknown)',
     ]);
   });

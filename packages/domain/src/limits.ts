@@ -27,6 +27,12 @@ export const REQUEST_ID_LENGTH_MAX: number = 128;
 export const EMAIL_LENGTH_MAX: number = 254;
 export const API_KEY_LENGTH_MAX: number = 128;
 
+/**
+ * Windows an API process keeps in memory while Redis is unreachable (login per address and per email).
+ * About 100 bytes each; beyond it the least recently used window is forgotten.
+ */
+export const RATE_LIMIT_LOCAL_KEY_COUNT_MAX: number = 10_000;
+
 /** A webhook whose timestamp is further than this from our clock, either way, is refused. */
 export const WEBHOOK_TOLERANCE_S: number = 300;
 

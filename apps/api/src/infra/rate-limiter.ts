@@ -40,9 +40,11 @@ return result
 export interface LimitRule {
   /** Name of the window, e.g. "balance" or "global". */
   scope: string;
-  /** Who it applies to: a user id, an address, or "all". */
+  /** Who it applies to: "user:42", "address:203.0.113.7", an email's hash, or "all". */
   subject: string;
   limit: number;
+  /** Still enforced, by an in-process limiter, while Redis cannot be reached (login's windows). */
+  enforcedWithoutRedis?: boolean;
 }
 
 export interface WindowState {

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config';
 import { AmqpProbe } from '../../src/infra/amqp-probe';
 import { createLogger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics';
-import { createRedis } from '../../src/infra/redis';
+import { createRedis, redisSettled } from '../../src/infra/redis';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
@@ -31,6 +31,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     RATE_LIMIT_TRANSACTIONS_PER_MIN: '100000',
     RATE_LIMIT_GLOBAL_PER_MIN: '1000000',
     RATE_LIMIT_LOGIN_PER_MIN: '100000',
+    RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL_PER_MIN: '100000',
     AUTH_CACHE_TTL_MS: '0',
     ...overrides,
   };
@@ -60,6 +61,8 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   pool.on('error', () => undefined);
   const redis = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs });
   redis.on('error', () => undefined);
+  // As main.ts does: the first request must meet a connected Redis (or one known to be down).
+  await redisSettled(redis, 5_000);
   const amqp = new AmqpProbe(config.amqp.url);
   const { app } = createApp({ config, logger, metrics: createMetrics(), pool, redis, amqp, clock: () => new Date() });
   const server = http.createServer(app);

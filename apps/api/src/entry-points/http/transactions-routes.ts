@@ -34,7 +34,7 @@ export function transactionsRouter(
 
   router
     .route('/')
-    .post(limits.global, ...jsonBody(deps.config.http.bodyBytesMax), async (req, res) => {
+    .post(limits.client, ...jsonBody(deps.config.http.bodyBytesMax), async (req, res) => {
       const auth = authOf(res);
       const idempotencyKey = readIdempotencyKey(singleHeader(req, 'idempotency-key', 'Idempotency-Key'));
       const body = decode(CreateTransactionBody, req.body, 'body');
@@ -65,18 +65,18 @@ export function transactionsRouter(
       const query = decode(TransactionListQuery, req.query, 'query');
       res.json(await listPage(services.transactions, { userId: auth.user.id, type }, query));
     })
-    .all(methodNotAllowed(['GET', 'POST']));
+    .all(limits.client, methodNotAllowed(['GET', 'POST']));
 
   router
     .route('/:id')
-    .get(limits.global, async (req, res) => {
+    .get(limits.client, async (req, res) => {
       const auth = authOf(res);
       const { id } = decode(TransactionIdParams, req.params, 'path');
       const found = await services.transactions.findWithEvents(auth.user.id, id, type);
       if (!found) throw new DomainError('not_found', `No ${type} ${id}.`);
       res.json({ ...encodeTransaction(found.transaction), events: found.events.map(encodeTransactionEvent) });
     })
-    .all(methodNotAllowed(['GET']));
+    .all(limits.client, methodNotAllowed(['GET']));
 
   return router;
 }
