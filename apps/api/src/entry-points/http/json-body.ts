@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Request, RequestHandler } from 'express';
 
-import { DomainError, parseStrictJson } from '@paygate/domain';
+import { assert, DomainError, parseStrictJson } from '@paygate/domain';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
@@ -68,6 +68,8 @@ function refuseNonJson(req: Request): void {
  * REQUEST_TIMEOUT_MS), so the 413 reaches a client that is still sending.
  */
 function readBody(req: Request, bytesMax: number): Promise<Buffer> {
+  // A body read twice would wait forever for an 'end' that already came.
+  assert(!req.readableEnded, 'the request body was already read');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let byteCount = 0;
