@@ -23,14 +23,30 @@ export function createApp(deps: ApiDeps): { app: express.Express; services: Serv
   app.use(
     helmet({
       // The docs page (swagger-ui) needs inline styles; scripts stay same-origin only.
-      contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null } },
+      contentSecurityPolicy: {
+        directives: {
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'upgrade-insecure-requests': null,
+        },
+      },
     }),
   );
   app.use(
     cors({
       origin: deps.config.http.corsOrigins,
       allowedHeaders: ['Content-Type', 'X-API-Key', 'Authorization', 'Idempotency-Key', 'X-Request-ID'],
-      exposedHeaders: ['X-Request-ID', 'Idempotent-Replayed', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'RateLimit', 'RateLimit-Policy', 'Location'],
+      exposedHeaders: [
+        'X-Request-ID',
+        'Idempotent-Replayed',
+        'Retry-After',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'RateLimit',
+        'RateLimit-Policy',
+        'Location',
+      ],
       maxAge: 600,
     }),
   );

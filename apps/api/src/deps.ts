@@ -7,6 +7,7 @@ import type { ApiConfig } from './config';
 import type { AmqpProbe } from './infra/amqp-probe';
 import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
+import { LocalRateLimiter } from './infra/local-rate-limiter';
 import { RateLimiter } from './infra/rate-limiter';
 import { KeyAuthenticator } from './services/authenticate-key';
 
@@ -26,16 +27,25 @@ export interface Services {
   settlement: SettlementRepository;
   authenticator: KeyAuthenticator;
   limiter: RateLimiter;
+  /** Login's windows while Redis is unreachable: one per process, so its memory bound holds. */
+  localLimiter: LocalRateLimiter;
 }
 
 export function buildServices(deps: ApiDeps): Services {
   return {
-    transactions: new TransactionsRepository(deps.pool, (error) => deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish')),
+    transactions: new TransactionsRepository(deps.pool, (error) =>
+      deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
+    ),
     settlement: new SettlementRepository(deps.pool),
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,
       cacheEntriesMax: deps.config.auth.cacheEntriesMax,
+      demoKeysAllowed: deps.config.auth.demoKeysAllowed,
     }),
-    limiter: new RateLimiter(deps.redis, { prefix: deps.config.redis.prefix, windowMs: deps.config.rateLimit.windowMs }),
+    limiter: new RateLimiter(deps.redis, {
+      prefix: deps.config.redis.prefix,
+      windowMs: deps.config.rateLimit.windowMs,
+    }),
+    localLimiter: new LocalRateLimiter({ windowMs: deps.config.rateLimit.windowMs }),
   };
 }

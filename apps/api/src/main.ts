@@ -9,9 +9,9 @@ import { ConfigError, loadConfig } from './config';
 import { AmqpProbe } from './infra/amqp-probe';
 import { createLogger } from './infra/logger';
 import { createMetrics } from './infra/metrics';
-import { createRedis } from './infra/redis';
+import { createRedis, redisSettled } from './infra/redis';
 
-function main(): void {
+async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const pool = createPool({
@@ -28,6 +28,9 @@ function main(): void {
   const amqp = new AmqpProbe(config.amqp.url);
   const metrics = createMetrics();
   const { app } = createApp({ config, logger, metrics, pool, redis, amqp, clock: () => new Date() });
+
+  // Limits are enforced from the first request: wait (boundedly) until Redis is connected or known down.
+  await redisSettled(redis, Math.max(config.redis.commandTimeoutMs * 4, 1_000));
 
   const server = http.createServer(app);
   server.requestTimeout = config.http.requestTimeoutMs;
@@ -62,12 +65,10 @@ function main(): void {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`paygate api: ${error.message}\n`);
     process.exit(1);
   }
   throw error;
-}
+});

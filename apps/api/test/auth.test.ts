@@ -13,7 +13,9 @@ afterAll(() => api.close());
 describe('API key authentication', () => {
   test('when the key is invalid or missing, then 401 unauthorized', async () => {
     const user = await givenUser();
-    const wrong = await call(api.baseUrl, `/api/v1/users/${user.id}/balance`, { headers: { 'x-api-key': 'pgk_not-a-real-key' } });
+    const wrong = await call(api.baseUrl, `/api/v1/users/${user.id}/balance`, {
+      headers: { 'x-api-key': 'pgk_not-a-real-key' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ error: 'unauthorized', request_id: expect.any(String) });
     expect((await call(api.baseUrl, `/api/v1/users/${user.id}/balance`)).status).toBe(401);
@@ -21,7 +23,9 @@ describe('API key authentication', () => {
 
   test('when the key comes as a Bearer token, then it works like X-API-Key', async () => {
     const user = await givenUser('1.00');
-    const answer = await call(api.baseUrl, `/api/v1/users/${user.id}/balance`, { headers: { authorization: `Bearer ${user.apiKey}` } });
+    const answer = await call(api.baseUrl, `/api/v1/users/${user.id}/balance`, {
+      headers: { authorization: `Bearer ${user.apiKey}` },
+    });
     expect(answer.status).toBe(200);
   });
 
@@ -30,24 +34,34 @@ describe('API key authentication', () => {
     expect((await getAs(api, user, `/api/v1/users/${user.id}/balance`)).status).toBe(200);
     const rotated = await adminFor().rotateKey(user.id);
     expect((await getAs(api, user, `/api/v1/users/${user.id}/balance`)).status).toBe(401);
-    expect((await getAs(api, { ...user, apiKey: rotated.apiKey }, `/api/v1/users/${user.id}/balance`)).status).toBe(200);
+    expect((await getAs(api, { ...user, apiKey: rotated.apiKey }, `/api/v1/users/${user.id}/balance`)).status).toBe(
+      200,
+    );
     await adminFor().revokeKeys(user.id);
-    expect((await getAs(api, { ...user, apiKey: rotated.apiKey }, `/api/v1/users/${user.id}/balance`)).status).toBe(401);
+    expect((await getAs(api, { ...user, apiKey: rotated.apiKey }, `/api/v1/users/${user.id}/balance`)).status).toBe(
+      401,
+    );
   });
 });
 
 describe('POST /api/v1/auth/login', () => {
   test('when email and key match, then 200 with the user', async () => {
     const user = await givenUser();
-    const answer = await call(api.baseUrl, '/api/v1/auth/login', { body: { email: user.email.toUpperCase(), api_key: user.apiKey } });
+    const answer = await call(api.baseUrl, '/api/v1/auth/login', {
+      body: { email: user.email.toUpperCase(), api_key: user.apiKey },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ id: user.id, email: user.email, currency: 'USD', created_at: expect.any(String) });
   });
 
-  test('when the email is another user\'s or the key is wrong, then the same 401', async () => {
+  test("when the email is another user's or the key is wrong, then the same 401", async () => {
     const [user, other] = [await givenUser(), await givenUser()];
-    const wrongEmail = await call(api.baseUrl, '/api/v1/auth/login', { body: { email: other.email, api_key: user.apiKey } });
-    const wrongKey = await call(api.baseUrl, '/api/v1/auth/login', { body: { email: user.email, api_key: 'pgk_wrong' } });
+    const wrongEmail = await call(api.baseUrl, '/api/v1/auth/login', {
+      body: { email: other.email, api_key: user.apiKey },
+    });
+    const wrongKey = await call(api.baseUrl, '/api/v1/auth/login', {
+      body: { email: user.email, api_key: 'pgk_wrong' },
+    });
     expect(wrongEmail.status).toBe(401);
     expect(wrongKey.status).toBe(401);
     expect(wrongEmail.body.message).toBe(wrongKey.body.message);
@@ -59,7 +73,13 @@ describe('POST /api/v1/auth/login', () => {
       const user = await givenUser();
       const statuses: number[] = [];
       for (let attempt = 0; attempt < 5; attempt += 1) {
-        statuses.push((await call(limited.baseUrl, '/api/v1/auth/login', { body: { email: user.email, api_key: `pgk_guess${attempt}` } })).status);
+        statuses.push(
+          (
+            await call(limited.baseUrl, '/api/v1/auth/login', {
+              body: { email: user.email, api_key: `pgk_guess${attempt}` },
+            })
+          ).status,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
     } finally {

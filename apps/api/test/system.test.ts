@@ -2,7 +2,7 @@
 // ids flow, security headers and CORS are right, docs and metrics are served.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { HealthWire } from '@paygate/contracts';
+import { HealthWire, LivenessWire } from '@paygate/contracts';
 
 import type { TestApi } from './setup/api';
 import { call, getAs, givenUser, postDeposit, startApi } from './setup/api';
@@ -13,24 +13,89 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-describe('GET /health', () => {
-  test('when PostgreSQL, Redis and RabbitMQ answer, then 200 ok', async () => {
+describe('GET /health (readiness) and /health/live (liveness)', () => {
+  const up = { status: 'up', latency_ms: expect.any(Number) };
+  const down = { status: 'down', latency_ms: expect.any(Number) };
+
+  test('when PostgreSQL, Redis and RabbitMQ answer, then 200 healthy naming each with its latency', async () => {
     const answer = await call(api.baseUrl, '/health');
     expect(answer.status).toBe(200);
-    expect(HealthWire.parse(answer.body)).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up', rabbitmq: 'up' }, down: [] });
+    expect(HealthWire.parse(answer.body)).toEqual({
+      status: 'healthy',
+      service: 'paygate-api',
+      version: '0.1.0',
+      checks: { postgres: up, redis: up, rabbitmq: up },
+    });
   });
 
   test.each([
-    ['redis', { REDIS_URL: 'redis://127.0.0.1:1' }],
-    ['rabbitmq', { AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' }],
-    ['postgres', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate', DATABASE_CONNECTION_TIMEOUT_MS: '500' }],
-  ])('when %s is down, then 503 naming it', async (name, env) => {
+    ['Redis is down and limits fail open', { REDIS_URL: 'redis://127.0.0.1:1' }, 'redis'],
+    ['RabbitMQ is down (the API only writes the outbox)', { AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' }, 'rabbitmq'],
+  ])('when %s, then 200 degraded naming it down', async (_name, env, dependency) => {
+    const broken = await startApi({ ...env, HEALTH_CHECK_TIMEOUT_MS: '1000' });
+    try {
+      const answer = await call(broken.baseUrl, '/health');
+      expect(answer.status).toBe(200);
+      expect(HealthWire.parse(answer.body)).toMatchObject({ status: 'degraded', checks: { [dependency]: down } });
+      const others = Object.entries(answer.body.checks).filter(([name]) => name !== dependency);
+      expect(others.map(([, check]) => check)).toEqual([up, up]);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  test.each([
+    [
+      'Redis is down and limits fail closed',
+      { REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_FAIL_OPEN: 'false' },
+      'redis',
+    ],
+    [
+      'PostgreSQL is unreachable',
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate', DATABASE_CONNECTION_TIMEOUT_MS: '500' },
+      'postgres',
+    ],
+  ])('when %s, then 503 unhealthy naming it down', async (_name, env, dependency) => {
     const broken = await startApi({ ...env, HEALTH_CHECK_TIMEOUT_MS: '1000' });
     try {
       const answer = await call(broken.baseUrl, '/health');
       expect(answer.status).toBe(503);
-      expect(answer.body.down).toEqual([name]);
-      expect(answer.body.checks[name]).toBe('down');
+      expect(HealthWire.parse(answer.body)).toMatchObject({
+        status: 'unhealthy',
+        service: 'paygate-api',
+        checks: { [dependency]: down },
+      });
+      expect(answer.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|error/);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  test('when a dependency goes down, then the log says which and why once, not on every probe', async () => {
+    const broken = await startApi({
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:1',
+      LOG_LEVEL: 'info',
+      HEALTH_CHECK_TIMEOUT_MS: '1000',
+    });
+    try {
+      for (let probe = 0; probe < 3; probe += 1) expect((await call(broken.baseUrl, '/health')).status).toBe(200);
+      const downLines = broken.logLines.filter((line) => line.includes('dependency down'));
+      expect(downLines).toHaveLength(1);
+      expect(downLines[0]).toContain('"dependency":"rabbitmq"');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  test('when /health/live is asked, then 200 alive even with PostgreSQL unreachable (liveness checks nothing outside the process)', async () => {
+    const broken = await startApi({
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate',
+      DATABASE_CONNECTION_TIMEOUT_MS: '500',
+    });
+    try {
+      const answer = await call(broken.baseUrl, '/health/live');
+      expect(answer.status).toBe(200);
+      expect(LivenessWire.parse(answer.body)).toEqual({ status: 'alive', service: 'paygate-api', version: '0.1.0' });
     } finally {
       await broken.close();
     }
@@ -39,9 +104,16 @@ describe('GET /health', () => {
 
 describe('errors', () => {
   test('when the database is unreachable mid-request, then 500 internal_error with a request id, logged, and no internals leak', async () => {
-    const broken = await startApi({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate', DATABASE_CONNECTION_TIMEOUT_MS: '300', LOG_LEVEL: 'error' });
+    const broken = await startApi({
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/paygate',
+      DATABASE_CONNECTION_TIMEOUT_MS: '300',
+      LOG_LEVEL: 'error',
+    });
     try {
-      const answer = await call(broken.baseUrl, '/api/v1/deposits', { headers: { 'x-api-key': 'pgk_whatever', 'idempotency-key': 'k' }, body: { amount: '1.00' } });
+      const answer = await call(broken.baseUrl, '/api/v1/deposits', {
+        headers: { 'x-api-key': 'pgk_whatever', 'idempotency-key': 'k' },
+        body: { amount: '1.00' },
+      });
       expect(answer.status).toBe(500);
       expect(Object.keys(answer.body).sort()).toEqual(['error', 'message', 'request_id']);
       expect(answer.body.error).toBe('internal_error');
@@ -56,7 +128,11 @@ describe('errors', () => {
   test('when a route does not exist, then 404 in the same shape', async () => {
     const answer = await call(api.baseUrl, '/nope');
     expect(answer.status).toBe(404);
-    expect(answer.body).toEqual({ error: 'not_found', message: 'No route GET /nope', request_id: answer.headers.get('x-request-id') });
+    expect(answer.body).toEqual({
+      error: 'not_found',
+      message: 'No route GET /nope',
+      request_id: answer.headers.get('x-request-id'),
+    });
   });
 });
 
@@ -80,11 +156,21 @@ describe('request ids, headers and CORS', () => {
   });
 
   test('when the web app origin asks, then CORS allows it; another origin gets no CORS grant', async () => {
-    const allowed = await call(api.baseUrl, '/api/v1/deposits', { method: 'OPTIONS', headers: { origin: 'http://localhost:5500', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key,idempotency-key,content-type' } });
+    const allowed = await call(api.baseUrl, '/api/v1/deposits', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5500',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-api-key,idempotency-key,content-type',
+      },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5500');
     expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
-    const other = await call(api.baseUrl, '/api/v1/deposits', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const other = await call(api.baseUrl, '/api/v1/deposits', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -104,7 +190,9 @@ describe('docs and metrics', () => {
     const user = await givenUser();
     await getAs(api, user, `/api/v1/users/${user.id}/balance`);
     const metrics = await fetch(`${api.baseUrl}/metrics`).then((response) => response.text());
-    expect(metrics).toContain('paygate_api_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/users/:user_id/balance",status="200"}');
+    expect(metrics).toContain(
+      'paygate_api_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/users/:user_id/balance",status="200"}',
+    );
     expect(metrics).toContain('paygate_api_process_resident_memory_bytes');
   });
 });

@@ -3,24 +3,39 @@ import { z } from 'zod';
 import { ERROR_CODES } from '@paygate/domain/errors';
 import { IDEMPOTENCY_KEY_LENGTH_MAX } from '@paygate/domain/limits';
 import { parseAmount } from '@paygate/domain/money';
+import { JsonDecimal } from '@paygate/domain/strict-json';
 
 /** Shapes shared by several contracts. Wire names are snake_case; TypeScript names are camelCase. */
 
-export const ISO_TIME = z.iso.datetime({ offset: false }).meta({ description: 'UTC time, ISO 8601 with milliseconds.', example: '2026-11-27T10:15:30.123Z' });
+export const ISO_TIME = z.iso
+  .datetime({ offset: false })
+  .meta({ description: 'UTC time, ISO 8601 with milliseconds.', example: '2026-11-27T10:15:30.123Z' });
 
 export const CurrencyCode = z
   .string()
   .regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as USD')
   .meta({ description: 'ISO 4217 currency code.', example: 'USD' });
 
+/**
+ * A JSON number: a finite double, or a JsonDecimal, which is how the API's body parser hands over a number
+ * a double would change (10.000, 10.0000000000000001, 1e3), so rules can judge the text that was sent.
+ */
+export const JsonNumber = z
+  .custom<number | JsonDecimal>(
+    (value) => (typeof value === 'number' && Number.isFinite(value)) || value instanceof JsonDecimal,
+    { error: 'expected a JSON number' },
+  )
+  .meta({ type: 'number' });
+
 export const AmountInput = z
-  .union([z.number(), z.string()])
+  .union([JsonNumber, z.string()])
   .superRefine((value, context) => {
     const parsed = parseAmount(value);
     if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.message, params: { reason: parsed.reason } });
   })
   .meta({
-    description: 'A positive amount with at most 2 decimals, up to 1000000000.00, as a JSON number or a decimal string.',
+    description:
+      'A positive amount with at most 2 decimals, up to 1000000000.00, as a JSON number or a decimal string.',
     example: '100.50',
   });
 
@@ -36,7 +51,10 @@ export const IdempotencyKey = z
   .min(1)
   .max(IDEMPOTENCY_KEY_LENGTH_MAX)
   .regex(/^[\x20-\x7e]+$/, 'Idempotency-Key must be printable ASCII')
-  .meta({ description: '1-255 printable ASCII characters, unique per logical operation.', example: 'b7f3c1e2-4d5a-4f6b-9c8d-0e1f2a3b4c5d' });
+  .meta({
+    description: '1-255 printable ASCII characters, unique per logical operation.',
+    example: 'b7f3c1e2-4d5a-4f6b-9c8d-0e1f2a3b4c5d',
+  });
 
 export const ErrorBody = z
   .object({
@@ -48,7 +66,12 @@ export const ErrorBody = z
   .meta({
     id: 'Error',
     description: 'Every error, on every route, has this shape.',
-    example: { error: 'validation_error', message: 'amount: amount must be positive', details: [{ field: 'amount', message: 'amount must be positive', reason: 'negative' }], request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11' },
+    example: {
+      error: 'validation_error',
+      message: 'amount: amount must be positive',
+      details: [{ field: 'amount', message: 'amount must be positive', reason: 'negative' }],
+      request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11',
+    },
   });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
@@ -61,5 +84,10 @@ export const RateLimitErrorBody = z
   })
   .meta({
     id: 'RateLimitError',
-    example: { error: 'rate_limit_exceeded', message: 'Too many requests. Please try again later.', retry_after: 42, request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11' },
+    example: {
+      error: 'rate_limit_exceeded',
+      message: 'Too many requests. Please try again later.',
+      retry_after: 42,
+      request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11',
+    },
   });

@@ -2,7 +2,7 @@ import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 
 import { ErrorBody, IdempotencyKey, RateLimitErrorBody } from './common';
-import { HealthWire, InfoWire } from './system';
+import { HealthWire, InfoWire, LivenessWire } from './system';
 import {
   CreateTransactionBody,
   TransactionDetailWire,
@@ -40,9 +40,16 @@ function register(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/api/v1/auth/login',
     summary: 'Log in with email and API key',
+    description:
+      'Rate limited per client address (every attempt) and per email (failed attempts only: a correct email and key always log in, so nobody can lock another user out).',
     tags: ['auth'],
     request: { body: { content: { 'application/json': { schema: LoginBody } } } },
-    responses: { 200: json(UserWire, 'The user the key belongs to.'), 401: error('Unknown email or key.'), 422: error('Invalid body.'), 429: rateLimited },
+    responses: {
+      200: json(UserWire, 'The user the key belongs to.'),
+      401: error('Unknown email or key.'),
+      422: error('Invalid body.'),
+      429: rateLimited,
+    },
   });
 
   for (const kind of ['deposits', 'withdrawals'] as const) {
@@ -54,14 +61,19 @@ function register(registry: OpenAPIRegistry): void {
       description: `Accepted at once (202, status pending) and settled asynchronously with the bank.${kind === 'withdrawals' ? ' The amount is held from the available balance until the bank answers.' : ''} Replays of the same Idempotency-Key and body return the first answer with \`Idempotent-Replayed: true\`.`,
       tags: [kind],
       security: secured,
-      request: { headers: idempotencyHeaders, body: { content: { 'application/json': { schema: CreateTransactionBody } } } },
+      request: {
+        headers: idempotencyHeaders,
+        body: { content: { 'application/json': { schema: CreateTransactionBody } } },
+      },
       responses: {
         202: json(TransactionWire, `The ${noun}, pending.`),
-        400: error(kind === 'withdrawals' ? 'Missing Idempotency-Key, or insufficient_balance.' : 'Missing Idempotency-Key or malformed JSON.'),
+        400: error(
+          `Missing or repeated Idempotency-Key, malformed JSON (invalid_json: syntax, duplicate keys, text that is not well-formed Unicode), or JSON nested too deep${kind === 'withdrawals' ? ', or insufficient_balance' : ''}.`,
+        ),
         401: error('Missing or invalid API key.'),
         409: error('The first request with this key is still running.'),
-        413: error('Body over 64 KiB.'),
-        415: error('Body is not JSON.'),
+        413: error('Body over REQUEST_BODY_BYTES_MAX (64 KiB by default).'),
+        415: error('Body is not JSON, or is sent with a Content-Encoding other than identity.'),
         422: error('Invalid amount or currency, or the key was used with another body.'),
         429: rateLimited,
       },
@@ -73,7 +85,12 @@ function register(registry: OpenAPIRegistry): void {
       tags: [kind],
       security: secured,
       request: { params: TransactionIdParams },
-      responses: { 200: json(TransactionDetailWire, `The ${noun} and its events in order.`), 401: error('Unauthorized.'), 404: error('No such transaction of yours.'), 429: rateLimited },
+      responses: {
+        200: json(TransactionDetailWire, `The ${noun} and its events in order.`),
+        401: error('Unauthorized.'),
+        404: error('No such transaction of yours.'),
+        429: rateLimited,
+      },
     });
     registry.registerPath({
       method: 'get',
@@ -82,7 +99,12 @@ function register(registry: OpenAPIRegistry): void {
       tags: [kind],
       security: secured,
       request: { query: TransactionListQuery },
-      responses: { 200: json(TransactionPage, 'A page.'), 401: error('Unauthorized.'), 422: error('Invalid query.'), 429: rateLimited },
+      responses: {
+        200: json(TransactionPage, 'A page.'),
+        401: error('Unauthorized.'),
+        422: error('Invalid query.'),
+        429: rateLimited,
+      },
     });
   }
 
@@ -93,7 +115,12 @@ function register(registry: OpenAPIRegistry): void {
     tags: ['users'],
     security: secured,
     request: { params: UserIdParams },
-    responses: { 200: json(BalanceWire, 'The balance.'), 401: error('Unauthorized.'), 403: error('Not your user.'), 429: rateLimited },
+    responses: {
+      200: json(BalanceWire, 'The balance.'),
+      401: error('Unauthorized.'),
+      403: error('Not your user.'),
+      429: rateLimited,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -102,7 +129,13 @@ function register(registry: OpenAPIRegistry): void {
     tags: ['users'],
     security: secured,
     request: { params: UserIdParams, query: UserTransactionListQuery },
-    responses: { 200: json(TransactionPage, 'A page.'), 401: error('Unauthorized.'), 403: error('Not your user.'), 422: error('Invalid query.'), 429: rateLimited },
+    responses: {
+      200: json(TransactionPage, 'A page.'),
+      401: error('Unauthorized.'),
+      403: error('Not your user.'),
+      422: error('Invalid query.'),
+      429: rateLimited,
+    },
   });
   registry.registerPath({
     method: 'post',
@@ -120,14 +153,57 @@ function register(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/health',
-    summary: 'Health of PostgreSQL, Redis and RabbitMQ',
+    summary: 'Readiness: health of PostgreSQL, Redis and RabbitMQ',
+    description:
+      'Each dependency is checked (with a timeout) on every call. Use it for readiness; use /health/live for liveness.',
     tags: ['system'],
-    responses: { 200: json(HealthWire, 'All dependencies answer.'), 503: json(HealthWire, 'At least one dependency is down; `down` names it.') },
+    responses: {
+      200: json(
+        HealthWire,
+        '`healthy`, or `degraded` when a dependency the API can serve without is down (RabbitMQ; Redis when rate limits fail open).',
+      ),
+      503: json(
+        HealthWire,
+        '`unhealthy`: the API cannot serve (PostgreSQL down, or Redis down while rate limits fail closed).',
+      ),
+    },
   });
-  registry.registerPath({ method: 'get', path: '/', summary: 'API info', tags: ['system'], responses: { 200: json(InfoWire, 'Info.') } });
-  registry.registerPath({ method: 'get', path: '/openapi.json', summary: 'This document', tags: ['system'], responses: { 200: { description: 'OpenAPI 3.1 JSON.' } } });
-  registry.registerPath({ method: 'get', path: '/docs', summary: 'Interactive documentation', tags: ['system'], responses: { 200: { description: 'HTML.' } } });
-  registry.registerPath({ method: 'get', path: '/metrics', summary: 'Prometheus metrics', tags: ['system'], responses: { 200: { description: 'Prometheus text format.' } } });
+  registry.registerPath({
+    method: 'get',
+    path: '/health/live',
+    summary: 'Liveness: the process answers',
+    description: 'Checks no dependency, so a database outage never gets the API restarted.',
+    tags: ['system'],
+    responses: { 200: json(LivenessWire, 'The process is running.') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/',
+    summary: 'API info',
+    tags: ['system'],
+    responses: { 200: json(InfoWire, 'Info.') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    tags: ['system'],
+    responses: { 200: { description: 'OpenAPI 3.1 JSON.' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/docs',
+    summary: 'Interactive documentation',
+    tags: ['system'],
+    responses: { 200: { description: 'HTML.' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    tags: ['system'],
+    responses: { 200: { description: 'Prometheus text format.' } },
+  });
 }
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;

@@ -1,8 +1,11 @@
 import { describe, expect, test } from 'vitest';
 
+import { parseStrictJson } from '@paygate/domain';
+
 import {
   BankWebhookPayload,
   CreateTransactionBody,
+  HealthWire,
   encodeBalance,
   encodeTransaction,
   IdempotencyKey,
@@ -31,6 +34,31 @@ describe('CreateTransactionBody', () => {
     expect(result.success).toBe(false);
     if (!result.success) expect(toFieldIssues(result.error)[0]).toMatchObject({ field, reason });
   });
+
+  // The API's body parser keeps the literal of a non-integer number; the amount rule judges that literal.
+  test.each([
+    ['{"amount":10.5}', 1_050n],
+    ['{"amount":10.50}', 1_050n],
+    ['{"amount":10}', 1_000n],
+  ])('when the parsed body is %s, then the command carries exact minor units', (text, amountMinor) => {
+    expect(toCreateTransactionCommand(CreateTransactionBody.parse(parseStrictJson(text)))).toEqual({
+      amountMinor,
+      currency: undefined,
+    });
+  });
+
+  test.each([
+    ['{"amount":10.0000000000000001}', 'too_many_decimals'],
+    ['{"amount":10.000}', 'too_many_decimals'],
+    ['{"amount":1e3}', 'exponent'],
+  ])('when the parsed body is %s, then 422 names amount (%s), as for the same text in a string', (text, reason) => {
+    const parsed = CreateTransactionBody.safeParse(parseStrictJson(text));
+    const asString = CreateTransactionBody.safeParse({ amount: text.slice('{"amount":'.length, -1) });
+    expect(parsed.error && toFieldIssues(parsed.error)).toEqual([
+      { field: 'amount', message: expect.any(String), reason },
+    ]);
+    expect(parsed.error && toFieldIssues(parsed.error)).toEqual(asString.error && toFieldIssues(asString.error));
+  });
 });
 
 describe('query and params', () => {
@@ -38,18 +66,29 @@ describe('query and params', () => {
     expect(UserTransactionListQuery.parse({})).toMatchObject({ limit: 20, offset: 0 });
   });
 
-  test.each([{ limit: '0' }, { limit: '101' }, { limit: 'ten' }, { offset: '-1' }, { status: 'done' }, { type: 'refund' }, { created_from: 'yesterday' }, { page: '2' }])(
-    'when the query is %j, then it is refused',
-    (query) => expect(UserTransactionListQuery.safeParse(query).success).toBe(false),
+  test.each([
+    { limit: '0' },
+    { limit: '101' },
+    { limit: 'ten' },
+    { offset: '-1' },
+    { status: 'done' },
+    { type: 'refund' },
+    { created_from: 'yesterday' },
+    { page: '2' },
+  ])('when the query is %j, then it is refused', (query) =>
+    expect(UserTransactionListQuery.safeParse(query).success).toBe(false),
   );
 
   test.each(['abc', '0', '-1', '1.5', '1e3', '99999999999999999'])('when the id is %j, then it is refused', (id) => {
     expect(TransactionIdParams.safeParse({ id }).success).toBe(false);
   });
 
-  test.each(['', 'x'.repeat(256), 'tab\there', 'new\nline', 'naïve'])('when the Idempotency-Key is %j, then it is refused', (key) => {
-    expect(IdempotencyKey.safeParse(key).success).toBe(false);
-  });
+  test.each(['', 'x'.repeat(256), 'tab\there', 'new\nline', 'naïve'])(
+    'when the Idempotency-Key is %j, then it is refused',
+    (key) => {
+      expect(IdempotencyKey.safeParse(key).success).toBe(false);
+    },
+  );
 });
 
 describe('encoders', () => {
@@ -83,6 +122,49 @@ describe('encoders', () => {
   });
 
   test('when a webhook has an unknown status, then it is refused', () => {
-    expect(BankWebhookPayload.safeParse({ transaction_id: 1, bank_reference: 'B', status: 'maybe', error_message: null, timestamp: 1, signature: 'x' }).success).toBe(false);
+    expect(
+      BankWebhookPayload.safeParse({
+        transaction_id: 1,
+        bank_reference: 'B',
+        status: 'maybe',
+        error_message: null,
+        timestamp: 1,
+        signature: 'x',
+      }).success,
+    ).toBe(false);
+  });
+});
+
+describe('HealthWire', () => {
+  const check = { status: 'up', latency_ms: 0.4 } as const;
+
+  test.each(['healthy', 'degraded', 'unhealthy'])('when the status is %s, then it is a valid answer', (status) => {
+    expect(
+      HealthWire.safeParse({
+        status,
+        service: 'paygate-api',
+        version: '0.1.0',
+        checks: { postgres: check, redis: check, rabbitmq: check },
+      }).success,
+    ).toBe(true);
+  });
+
+  test("when the status is the old 'ok' or a check is a bare string, then it is refused", () => {
+    expect(
+      HealthWire.safeParse({
+        status: 'ok',
+        service: 'paygate-api',
+        version: '0.1.0',
+        checks: { postgres: check, redis: check, rabbitmq: check },
+      }).success,
+    ).toBe(false);
+    expect(
+      HealthWire.safeParse({
+        status: 'healthy',
+        service: 'paygate-api',
+        version: '0.1.0',
+        checks: { postgres: 'up', redis: check, rabbitmq: check },
+      }).success,
+    ).toBe(false);
   });
 });

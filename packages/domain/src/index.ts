@@ -11,5 +11,6 @@ export * from './ledger';
 export * from './limits';
 export * from './money';
 export * from './signature';
+export * from './strict-json';
 export * from './transaction';
 export * from './transaction-status';

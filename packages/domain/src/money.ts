@@ -1,4 +1,5 @@
 import { AMOUNT_DECIMALS, AMOUNT_MINOR_MAX, AMOUNT_STRING_LENGTH_MAX } from './limits';
+import { JsonDecimal } from './strict-json';
 
 /**
  * Money crosses the wire as a decimal ("100.50" or 100.5) and lives inside the system as an integer
@@ -6,14 +7,7 @@ import { AMOUNT_DECIMALS, AMOUNT_MINOR_MAX, AMOUNT_STRING_LENGTH_MAX } from './l
  */
 
 export type AmountRejection =
-  | 'wrong_type'
-  | 'not_a_number'
-  | 'not_finite'
-  | 'exponent'
-  | 'too_many_decimals'
-  | 'zero'
-  | 'negative'
-  | 'too_large';
+  'wrong_type' | 'not_a_number' | 'not_finite' | 'exponent' | 'too_many_decimals' | 'zero' | 'negative' | 'too_large';
 
 export type AmountParse = { ok: true; amountMinor: bigint } | { ok: false; reason: AmountRejection; message: string };
 
@@ -32,8 +26,13 @@ const REJECTION_MESSAGES: Record<AmountRejection, string> = {
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
-/** Parses an API amount into minor units, or says exactly why it is refused. */
+/**
+ * Parses an API amount into minor units, or says exactly why it is refused. A JsonDecimal (a JSON number
+ * as its caller wrote it) is judged by its text, so 10.000 and 10.0000000000000001 have 3+ decimals even
+ * though the nearest double is 10.
+ */
 export function parseAmount(input: unknown): AmountParse {
+  if (input instanceof JsonDecimal) return parseAmountText(input.text);
   if (typeof input === 'number') return parseAmountText(numberToText(input));
   if (typeof input === 'string') return parseAmountText(input);
   return reject('wrong_type');
@@ -56,8 +55,8 @@ export function formatMoney(amountMinor: bigint, currency: string, locale?: stri
 
 function numberToText(value: number): string {
   if (!Number.isFinite(value)) return 'NaN';
-  // String() gives the shortest text that reads back as the same double: for a JSON literal such as
-  // 100.5 it is that literal, so the decimal checks below apply to what the caller wrote.
+  // String() gives the shortest text that reads back as the same double. For a number that did not come
+  // from a request body (a literal in code, the CLI) that is the best text there is; bodies keep theirs.
   return String(value);
 }
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 
-import { AMOUNT_MINOR_MAX, formatAmount, formatMoney, parseAmount } from '../src';
+import { AMOUNT_MINOR_MAX, formatAmount, formatMoney, JsonDecimal, parseAmount, parseStrictJson } from '../src';
 
 describe('parseAmount', () => {
   test.each([
@@ -50,7 +50,7 @@ describe('parseAmount', () => {
     ['.5', 'not_a_number'],
     ['1,50', 'not_a_number'],
     ['0x10', 'not_a_number'],
-    ["1; DROP TABLE users; --", 'not_a_number'],
+    ['1; DROP TABLE users; --', 'not_a_number'],
     ['9'.repeat(40), 'not_a_number'],
     [null, 'wrong_type'],
     [true, 'wrong_type'],
@@ -86,10 +86,15 @@ describe('parseAmount', () => {
 
   test('property: anything with 3 or more decimals is refused', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 9n }), fc.integer({ min: 3, max: 8 }), fc.integer({ min: 1, max: 9 }), (units, decimals, last) => {
-        const text = `${units}.${'0'.repeat(decimals - 1)}${last}`;
-        expect(parseAmount(text)).toMatchObject({ ok: false, reason: 'too_many_decimals' });
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 9n }),
+        fc.integer({ min: 3, max: 8 }),
+        fc.integer({ min: 1, max: 9 }),
+        (units, decimals, last) => {
+          const text = `${units}.${'0'.repeat(decimals - 1)}${last}`;
+          expect(parseAmount(text)).toMatchObject({ ok: false, reason: 'too_many_decimals' });
+        },
+      ),
     );
   });
 
@@ -119,6 +124,41 @@ describe('parseAmount', () => {
         }
       }),
     );
+  });
+});
+
+describe('parseAmount of a JSON number as written (JsonDecimal)', () => {
+  // A double cannot tell 10.000 from 10, nor 10.0000000000000001 from 10: the literal decides.
+  test.each([
+    ['10.5', 1_050n],
+    ['10.50', 1_050n],
+    ['10', 1_000n],
+    ['0.01', 1n],
+    ['999999999.99', AMOUNT_MINOR_MAX - 1n],
+  ])('when the body says {"amount": %s}, then it is %s minor units', (literal, expected) => {
+    const body = parseStrictJson(`{"amount":${literal}}`) as { amount: unknown };
+    expect(parseAmount(body.amount)).toEqual({ ok: true, amountMinor: expected });
+  });
+
+  test.each([
+    ['10.0000000000000001', 'too_many_decimals'],
+    ['10.000', 'too_many_decimals'],
+    ['10.001', 'too_many_decimals'],
+    ['1e3', 'exponent'],
+    ['1.5E-1', 'exponent'],
+    ['-10.50', 'negative'],
+    ['0.00', 'zero'],
+    ['-0.0', 'zero'],
+    ['1000000000.01', 'too_large'],
+    ['9'.repeat(400), 'not_a_number'],
+  ])('when the body says {"amount": %s}, then it is refused as %s', (literal, reason) => {
+    const body = parseStrictJson(`{"amount":${literal}}`) as { amount: unknown };
+    expect(parseAmount(body.amount)).toMatchObject({ ok: false, reason });
+  });
+
+  test('when a JsonDecimal is built by hand, then the same text rules apply', () => {
+    expect(parseAmount(new JsonDecimal('100.50'))).toEqual({ ok: true, amountMinor: 10_050n });
+    expect(parseAmount(new JsonDecimal('100.500'))).toMatchObject({ ok: false, reason: 'too_many_decimals' });
   });
 });
 

@@ -4,8 +4,16 @@ import { createPrismaClient } from '@paygate/db/prisma';
 import { UserAdmin, UserAlreadyExistsError, UserNotFoundError } from '@paygate/db';
 import { formatAmount } from '@paygate/domain';
 
-import { ConfigError } from '../config';
-import { parseCurrency, parseEmail, parseOpeningBalance, parseOptions, parsePositiveInt, requireString, UsageError } from './args';
+import { ConfigError, configErrorLine } from '../config';
+import {
+  parseCurrency,
+  parseEmail,
+  parseOpeningBalance,
+  parseOptions,
+  parsePositiveInt,
+  requireString,
+  UsageError,
+} from './args';
 import { cliConfig } from './cli-config';
 import { signWebhookCommand } from './webhook-sign';
 
@@ -40,7 +48,8 @@ async function main(argv: string[], print: Output): Promise<void> {
     const admin = new UserAdmin(prisma);
     if (group === 'user' && action === 'create') return await userCreate(admin, rest, print);
     if (group === 'user' && action === 'list') return await userList(admin, rest, print);
-    if (group === 'key' && (action === 'issue' || action === 'rotate' || action === 'revoke')) return await keyCommand(admin, action, rest, print);
+    if (group === 'key' && (action === 'issue' || action === 'rotate' || action === 'revoke'))
+      return await keyCommand(admin, action, rest, print);
     throw new UsageError(`unknown command: ${[group, action].filter(Boolean).join(' ')} (try: pnpm paygate help)`);
   } finally {
     await disconnect(prisma);
@@ -48,14 +57,27 @@ async function main(argv: string[], print: Output): Promise<void> {
 }
 
 async function userCreate(admin: UserAdmin, args: string[], print: Output): Promise<void> {
-  const options = parseOptions(args, { email: { type: 'string' }, balance: { type: 'string' }, currency: { type: 'string' }, json: { type: 'boolean' } });
+  const options = parseOptions(args, {
+    email: { type: 'string' },
+    balance: { type: 'string' },
+    currency: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   const email = parseEmail(requireString(options.email, '--email'));
   const openingBalanceMinor = options.balance === undefined ? 0n : parseOpeningBalance(options.balance);
   const currency = options.currency === undefined ? 'USD' : parseCurrency(options.currency);
   const user = await admin.createUser({ email, openingBalanceMinor, currency });
   print(`created user ${user.id} ${user.email} with ${formatAmount(user.balanceMinor)} ${user.currency}`);
   print(`API key (shown once, store it now): ${user.apiKey}`);
-  if (options.json) print(JSON.stringify({ id: user.id, email: user.email, api_key: user.apiKey, balance: formatAmount(user.balanceMinor) }));
+  if (options.json)
+    print(
+      JSON.stringify({
+        id: user.id,
+        email: user.email,
+        api_key: user.apiKey,
+        balance: formatAmount(user.balanceMinor),
+      }),
+    );
 }
 
 async function userList(admin: UserAdmin, args: string[], print: Output): Promise<void> {
@@ -80,12 +102,22 @@ async function userList(admin: UserAdmin, args: string[], print: Output): Promis
   }
   if (users.length === 0) print('no users yet (pnpm db:seed creates the demo users)');
   for (const user of users) {
-    const keys = user.activeKeyPrefixes.length === 0 ? 'no active key' : user.activeKeyPrefixes.map((prefix) => `${prefix}…`).join(', ');
-    print(`${String(user.id).padStart(5)}  ${user.email.padEnd(32)} ${formatAmount(user.balanceMinor).padStart(16)} ${user.currency ?? '   '}  held ${formatAmount(user.heldMinor)}  keys: ${keys}`);
+    const keys =
+      user.activeKeyPrefixes.length === 0
+        ? 'no active key'
+        : user.activeKeyPrefixes.map((prefix) => `${prefix}…`).join(', ');
+    print(
+      `${String(user.id).padStart(5)}  ${user.email.padEnd(32)} ${formatAmount(user.balanceMinor).padStart(16)} ${user.currency ?? '   '}  held ${formatAmount(user.heldMinor)}  keys: ${keys}`,
+    );
   }
 }
 
-async function keyCommand(admin: UserAdmin, action: 'issue' | 'rotate' | 'revoke', args: string[], print: Output): Promise<void> {
+async function keyCommand(
+  admin: UserAdmin,
+  action: 'issue' | 'rotate' | 'revoke',
+  args: string[],
+  print: Output,
+): Promise<void> {
   const options = parseOptions(args, {
     email: { type: 'string' },
     'user-id': { type: 'string' },
@@ -95,21 +127,25 @@ async function keyCommand(admin: UserAdmin, action: 'issue' | 'rotate' | 'revoke
   });
   const userId = await resolveUser(admin, options.email, options['user-id']);
   if (action === 'revoke') {
-    if (options.key !== undefined && options.prefix !== undefined) throw new UsageError('give --key or --prefix, not both');
+    if (options.key !== undefined && options.prefix !== undefined)
+      throw new UsageError('give --key or --prefix, not both');
     const revoked = await admin.revokeKeys(userId, options.key ?? options.prefix);
     print(`revoked ${revoked} key${revoked === 1 ? '' : 's'} of user ${userId}`);
     if (options.json) print(JSON.stringify({ user_id: userId, revoked }));
     return;
   }
-  if (options.key !== undefined || options.prefix !== undefined) throw new UsageError(`--key and --prefix only go with key revoke`);
-  const issued = action === 'issue' ? { ...(await admin.issueKey(userId)), revokedCount: 0 } : await admin.rotateKey(userId);
+  if (options.key !== undefined || options.prefix !== undefined)
+    throw new UsageError(`--key and --prefix only go with key revoke`);
+  const issued =
+    action === 'issue' ? { ...(await admin.issueKey(userId)), revokedCount: 0 } : await admin.rotateKey(userId);
   print(`new API key for user ${userId} (shown once, store it now): ${issued.apiKey}`);
   if (action === 'rotate') print(`revoked ${issued.revokedCount} previous key${issued.revokedCount === 1 ? '' : 's'}`);
   if (options.json) print(JSON.stringify({ user_id: userId, api_key: issued.apiKey, revoked: issued.revokedCount }));
 }
 
 async function resolveUser(admin: UserAdmin, email: string | undefined, userId: string | undefined): Promise<number> {
-  if ((email === undefined) === (userId === undefined)) throw new UsageError('give exactly one of --email or --user-id');
+  if ((email === undefined) === (userId === undefined))
+    throw new UsageError('give exactly one of --email or --user-id');
   if (userId !== undefined) return parsePositiveInt(userId, '--user-id');
   const found = await admin.findUserIdByEmail(parseEmail(email ?? ''));
   if (found === undefined) throw new UserNotFoundError(`with email ${email ?? ''}`);
@@ -121,8 +157,15 @@ async function disconnect(prisma: PrismaClient): Promise<void> {
 }
 
 main(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) => {
-  const known = error instanceof UsageError || error instanceof UserAlreadyExistsError || error instanceof UserNotFoundError || error instanceof ConfigError;
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: ${known ? message.split('\n').join('; ') : `unexpected failure: ${message.split('\n')[0] ?? ''}`}\n`);
+  const known =
+    error instanceof UsageError ||
+    error instanceof UserAlreadyExistsError ||
+    error instanceof UserNotFoundError ||
+    error instanceof ConfigError;
+  const message =
+    error instanceof ConfigError ? configErrorLine(error) : error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `error: ${known ? message.split('\n').join('; ') : `unexpected failure: ${message.split('\n')[0] ?? ''}`}\n`,
+  );
   process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ensureDatabaseExists, runMigrations } from '@paygate/db';
 
-import { ConfigError } from '../config';
+import { ConfigError, configErrorLine } from '../config';
 import { cliConfig } from './cli-config';
 
 /**
@@ -31,7 +31,7 @@ migrate().catch((error: unknown) => {
   // A config error names every bad variable, on one line; anything else is cut to its first line.
   const message =
     error instanceof ConfigError
-      ? `invalid configuration: ${error.problems.join('; ')}`
+      ? configErrorLine(error)
       : (String(error instanceof Error ? error.message : error).split('\n')[0] ?? '');
   console.error(`migrate failed: ${message}`);
   process.exit(1);

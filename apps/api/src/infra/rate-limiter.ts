@@ -40,9 +40,11 @@ return result
 export interface LimitRule {
   /** Name of the window, e.g. "balance" or "global". */
   scope: string;
-  /** Who it applies to: a user id, an address, or "all". */
+  /** Who it applies to: "user:42", "address:203.0.113.7", an email's hash, or "all". */
   subject: string;
   limit: number;
+  /** Still enforced, by an in-process limiter, while Redis cannot be reached (login's windows). */
+  enforcedWithoutRedis?: boolean;
 }
 
 export interface WindowState {
@@ -81,7 +83,13 @@ export class RateLimiter {
   async check(rules: LimitRule[]): Promise<RateDecision> {
     const keys = rules.map((rule) => `${this.options.prefix}ratelimit:${rule.scope}:${rule.subject}`);
     const member = `${Date.now()}-${randomBytes(6).toString('hex')}`;
-    const reply = await this.redis.paygateSlidingWindow(keys.length, ...keys, this.options.windowMs, member, ...rules.map((rule) => rule.limit));
+    const reply = await this.redis.paygateSlidingWindow(
+      keys.length,
+      ...keys,
+      this.options.windowMs,
+      member,
+      ...rules.map((rule) => rule.limit),
+    );
     const allowed = reply[0] === 1;
     const nowMs = Number(reply[1]);
     const windows = rules.map((rule, index) => {
@@ -90,7 +98,9 @@ export class RateLimiter {
       const used = allowed ? count + 1 : count;
       return { scope: rule.scope, limit: rule.limit, remaining: Math.max(0, rule.limit - used), resetAtMs };
     });
-    const refused = allowed ? undefined : windows.find((window, index) => Number(reply[2 + index * 2]) >= (rules[index]?.limit ?? 0));
+    const refused = allowed
+      ? undefined
+      : windows.find((window, index) => Number(reply[2 + index * 2]) >= (rules[index]?.limit ?? 0));
     return {
       allowed,
       windows,

@@ -16,3 +16,23 @@ export function createRedis(options: { url: string; commandTimeoutMs: number }):
     enableAutoPipelining: true,
   });
 }
+
+/**
+ * Resolves once the first connection attempt has settled (ready, failed, or timed out), never rejects.
+ * Serving before then would let the first requests through unlimited: commands are not queued, so every
+ * check fails (and fails open) until the connection is up.
+ */
+export function redisSettled(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      redis.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+    redis.once('error', done);
+  });
+}

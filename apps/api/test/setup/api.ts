@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config';
 import { AmqpProbe } from '../../src/infra/amqp-probe';
 import { createLogger } from '../../src/infra/logger';
 import { createMetrics } from '../../src/infra/metrics';
-import { createRedis } from '../../src/infra/redis';
+import { createRedis, redisSettled } from '../../src/infra/redis';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
@@ -31,6 +31,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     RATE_LIMIT_TRANSACTIONS_PER_MIN: '100000',
     RATE_LIMIT_GLOBAL_PER_MIN: '1000000',
     RATE_LIMIT_LOGIN_PER_MIN: '100000',
+    RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL_PER_MIN: '100000',
     AUTH_CACHE_TTL_MS: '0',
     ...overrides,
   };
@@ -60,6 +61,8 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   pool.on('error', () => undefined);
   const redis = createRedis({ url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs });
   redis.on('error', () => undefined);
+  // As main.ts does: the first request must meet a connected Redis (or one known to be down).
+  await redisSettled(redis, 5_000);
   const amqp = new AmqpProbe(config.amqp.url);
   const { app } = createApp({ config, logger, metrics: createMetrics(), pool, redis, amqp, clock: () => new Date() });
   const server = http.createServer(app);
@@ -111,42 +114,105 @@ export interface Answer {
   text: string;
 }
 
+/**
+ * A request through node:http, for what fetch cannot send: a header repeated on its own line, raw bytes
+ * in any encoding, a path that is not valid percent-encoding.
+ */
+export function rawRequest(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string | string[]>; body?: Buffer | string } = {},
+): Promise<Answer> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: init.headers,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const item of Array.isArray(value) ? value : [value ?? '']) headers.append(name, item);
+          }
+          resolve({ status: response.statusCode ?? 0, headers, body: parseJson(text), text });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** fetch that never throws on a status and parses JSON when it can. */
-export async function call(baseUrl: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {}): Promise<Answer> {
+export async function call(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined = init.rawBody;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${baseUrl}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  });
   const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, body: parsed, text };
+  return { status: response.status, headers: response.headers, body: parseJson(text), text };
 }
 
 export function newKey(): string {
   return randomUUID();
 }
 
-export function postDeposit(api: TestApi, user: TestUser, amount: unknown, key = newKey(), extraHeaders: Record<string, string> = {}) {
-  return call(api.baseUrl, '/api/v1/deposits', { headers: { 'x-api-key': user.apiKey, 'idempotency-key': key, ...extraHeaders }, body: { amount } });
+export function postDeposit(
+  api: TestApi,
+  user: TestUser,
+  amount: unknown,
+  key = newKey(),
+  extraHeaders: Record<string, string> = {},
+) {
+  return call(api.baseUrl, '/api/v1/deposits', {
+    headers: { 'x-api-key': user.apiKey, 'idempotency-key': key, ...extraHeaders },
+    body: { amount },
+  });
 }
 
 export function postWithdrawal(api: TestApi, user: TestUser, amount: unknown, key = newKey()) {
-  return call(api.baseUrl, '/api/v1/withdrawals', { headers: { 'x-api-key': user.apiKey, 'idempotency-key': key }, body: { amount } });
+  return call(api.baseUrl, '/api/v1/withdrawals', {
+    headers: { 'x-api-key': user.apiKey, 'idempotency-key': key },
+    body: { amount },
+  });
 }
 
 export function getAs(api: TestApi, user: TestUser, path: string) {
   return call(api.baseUrl, path, { headers: { 'x-api-key': user.apiKey } });
 }
 
-export async function rowCounts(pool: Pool, userId: number): Promise<{ transactions: number; keys: number; outbox: number; events: number }> {
+export async function rowCounts(
+  pool: Pool,
+  userId: number,
+): Promise<{ transactions: number; keys: number; outbox: number; events: number }> {
   const { rows } = await pool.query<{ transactions: string; keys: string; outbox: string; events: string }>(
     `SELECT (SELECT count(*) FROM transactions WHERE user_id = $1) AS transactions,
             (SELECT count(*) FROM idempotency_keys WHERE user_id = $1) AS keys,
@@ -155,5 +221,24 @@ export async function rowCounts(pool: Pool, userId: number): Promise<{ transacti
     [userId],
   );
   const row = rows[0];
-  return { transactions: Number(row?.transactions), keys: Number(row?.keys), outbox: Number(row?.outbox), events: Number(row?.events) };
+  return {
+    transactions: Number(row?.transactions),
+    keys: Number(row?.keys),
+    outbox: Number(row?.outbox),
+    events: Number(row?.events),
+  };
+}
+
+/** The user's wallet as stored: balance and held, in minor units. */
+export async function walletOf(pool: Pool, userId: number): Promise<{ balanceMinor: string; heldMinor: string }> {
+  const { rows } = await pool.query<{ balance: string; held: string }>(
+    `SELECT balance, held FROM accounts WHERE user_id = $1 AND kind = 'wallet'`,
+    [userId],
+  );
+  return { balanceMinor: rows[0]?.balance ?? 'none', heldMinor: rows[0]?.held ?? 'none' };
+}
+
+/** Everything a request could have changed for a user: its rows and its wallet. */
+export async function userState(pool: Pool, userId: number) {
+  return { ...(await rowCounts(pool, userId)), wallet: await walletOf(pool, userId) };
 }

@@ -9,19 +9,26 @@ import type { Limits } from './limits';
 import { methodNotAllowed } from './method-not-allowed';
 import { decode } from './validate';
 
-/** POST /auth/login: email + API key -> the user. Wrong email and wrong key get the same answer. */
+/**
+ * POST /auth/login: email + API key -> the user. Wrong email and wrong key get the same answer. Every
+ * attempt counts per address (limits.login); a failure also counts per email, and past that limit a failure
+ * answers 429. A correct email and key always log in, whatever the failures before.
+ */
 export function authRouter(deps: ApiDeps, services: Services, limits: Limits): Router {
   const router = Router();
   router
     .route('/login')
     .post(limits.login, ...jsonBody(deps.config.http.bodyBytesMax), async (req, res) => {
       const body = decode(LoginBody, req.body, 'body');
+      const email = body.email.trim().toLowerCase();
       const owner = await services.authenticator.authenticate(body.api_key);
-      if (!owner || owner.user.email !== body.email.trim().toLowerCase()) {
-        throw new DomainError('unauthorized', 'The email or API key is not right.');
+      if (owner && owner.user.email === email) {
+        res.json(encodeUser(owner.user, owner.currency));
+        return;
       }
-      res.json(encodeUser(owner.user, owner.currency));
+      if (!(await limits.admitLoginFailure(req, res, email))) return;
+      throw new DomainError('unauthorized', 'The email or API key is not right.');
     })
-    .all(methodNotAllowed(['POST']));
+    .all(limits.client, methodNotAllowed(['POST']));
   return router;
 }

@@ -1,30 +1,92 @@
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 
 import type { ApiDeps, Services } from '../../deps';
 import type { LimitRule } from '../../infra/rate-limiter';
-import { rateLimit } from './rate-limit';
+import { RateLimitGate } from './rate-limit';
 
-/** The rate limit of each kind of route; every one also counts against the global window. */
+/**
+ * The rate limits of DESIGN.md. Every /api/v1 request counts against its client's window (the "global"
+ * RATE_LIMIT_GLOBAL_PER_MIN, kept per client: the authenticated user, or the address when there is none),
+ * so one client can never lock the others out; the optional system window (RATE_LIMIT_SYSTEM_PER_MIN) sheds
+ * load across all clients. A route with a window of its own checks it in the same atomic Redis call.
+ */
 export interface Limits {
-  global: RequestHandler;
+  /** Routes without a window of their own (create, get one, 405s, unknown /api/v1 paths). */
+  client: RequestHandler;
+  /** GET /users/{id}/balance, per user. */
   balance: RequestHandler;
+  /** History and lists: one window per user for all of them. */
   history: RequestHandler;
+  /** Every login attempt, per address, before the key is looked at. */
   login: RequestHandler;
+  /** A request that did not authenticate: counts against its address. False when a 429/503 was sent. */
+  admitAnonymous(req: Request, res: Response): Promise<boolean>;
+  /**
+   * A failed login, per email. A correct key never reaches this, so failing on purpose cannot lock a user
+   * out; past the limit further failures answer 429 instead of 401. False when a 429/503 was sent.
+   */
+  admitLoginFailure(req: Request, res: Response, email: string): Promise<boolean>;
 }
 
 export function buildLimits(deps: ApiDeps, services: Services): Limits {
   const config = deps.config.rateLimit;
-  const limitDeps = { limiter: services.limiter, logger: deps.logger, metrics: deps.metrics, failOpen: config.failOpen, windowS: config.windowMs / 1000 };
-  const global: LimitRule = { scope: 'global', subject: 'all', limit: config.globalPerWindow };
-  const userRule = (scope: string, limit: number) => (_req: Request, res: Response): LimitRule[] => [
-    { scope, subject: String(res.locals.auth?.user.id ?? 'anonymous'), limit },
-    global,
-  ];
+  const gate = new RateLimitGate({
+    limiter: services.limiter,
+    localLimiter: services.localLimiter,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    failOpen: config.failOpen,
+    windowS: config.windowMs / 1000,
+  });
+  const system: LimitRule[] =
+    config.systemPerWindow > 0 ? [{ scope: 'system', subject: 'all', limit: config.systemPerWindow }] : [];
+  // Named "global" as in RATE_LIMIT_GLOBAL_PER_MIN and the RateLimit-Policy header clients already read.
+  const client = (req: Request, res: Response): LimitRule => ({
+    scope: 'global',
+    subject: clientOf(req, res),
+    limit: config.clientPerWindow,
+  });
+  const perUser =
+    (scope: string, limit: number) =>
+    (req: Request, res: Response): LimitRule[] => [
+      { scope, subject: clientOf(req, res), limit },
+      client(req, res),
+      ...system,
+    ];
   return {
-    global: rateLimit(limitDeps, () => [global]),
-    balance: rateLimit(limitDeps, userRule('balance', config.balancePerWindow)),
-    history: rateLimit(limitDeps, userRule('history', config.historyPerWindow)),
-    // Guessing keys through the login form is slowed per client address (and still counts globally).
-    login: rateLimit(limitDeps, (req) => [{ scope: 'login', subject: req.ip ?? 'unknown', limit: config.loginPerWindow }, global]),
+    client: gate.middleware((req, res) => [client(req, res), ...system]),
+    balance: gate.middleware(perUser('balance', config.balancePerWindow)),
+    history: gate.middleware(perUser('history', config.historyPerWindow)),
+    login: gate.middleware((req, res) => [
+      { scope: 'login', subject: addressOf(req), limit: config.loginPerWindow, enforcedWithoutRedis: true },
+      client(req, res),
+      ...system,
+    ]),
+    admitAnonymous: (req, res) => gate.admit(res, [client(req, res), ...system]),
+    admitLoginFailure: (_req, res, email) =>
+      gate.admit(res, [
+        // Hashed: the key names the window without storing an address book in Redis.
+        {
+          scope: 'login_failures',
+          subject: sha256(email),
+          limit: config.loginFailuresPerEmailPerWindow,
+          enforcedWithoutRedis: true,
+        },
+      ]),
   };
+}
+
+/** The user when authenticated; otherwise the address (X-Forwarded-For only from API_TRUST_PROXY peers). */
+function clientOf(req: Request, res: Response): string {
+  const user = res.locals.auth?.user;
+  return user ? `user:${user.id}` : `address:${addressOf(req)}`;
+}
+
+function addressOf(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -9,16 +9,21 @@ import { transactionsRouter } from './transactions-routes';
 import { usersRouter } from './users-routes';
 import { webhookRouter } from './webhook-routes';
 
-/** Mounts every route; /api/v1 routes other than login require an API key. */
+/**
+ * Mounts every route; /api/v1 routes other than login require an API key. Every /api/v1 request counts
+ * against its client's rate limit window: login and unauthenticated requests by address, the rest by user,
+ * each route through its own limiter, and an unknown /api/v1 path through the last one below.
+ */
 export function router(deps: ApiDeps, services: Services): Router {
   const limits = buildLimits(deps, services);
   const api = Router();
   // Routers are mounted at their prefixes, so a request only walks the routes that can match it.
   api.use('/auth', authRouter(deps, services, limits));
-  api.use(authenticate(services.authenticator));
+  api.use(authenticate(services.authenticator, limits));
   api.use('/deposits', transactionsRouter(deps, services, limits, 'deposit', '/deposits'));
   api.use('/withdrawals', transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));
   api.use('/users', usersRouter(services, limits));
+  api.use(limits.client);
 
   const root = Router();
   root.use('/api/v1', api);

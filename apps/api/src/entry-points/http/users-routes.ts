@@ -11,28 +11,31 @@ import { listPage } from './list-page';
 import { methodNotAllowed } from './method-not-allowed';
 import { decode } from './validate';
 
-/** /users/{user_id}/... (mounted at /users): only your own user id; another user's is a 403. */
+/**
+ * /users/{user_id}/... (mounted at /users): only your own user id; another user's is a 403. The window is
+ * checked first, so asking for other users' ids spends the caller's budget too.
+ */
 export function usersRouter(services: Services, limits: Limits): Router {
   const router = Router();
 
   router
     .route('/:user_id/balance')
-    .get(ownUserOnly, limits.balance, async (_req, res) => {
+    .get(limits.balance, ownUserOnly, async (_req, res) => {
       const auth = authOf(res);
       const balance = await services.transactions.balance(auth.user.id);
       if (!balance) throw new DomainError('not_found', 'You have no wallet yet.');
       res.json(encodeBalance(balance));
     })
-    .all(methodNotAllowed(['GET']));
+    .all(limits.client, methodNotAllowed(['GET']));
 
   router
     .route('/:user_id/transactions')
-    .get(ownUserOnly, limits.history, async (req, res) => {
+    .get(limits.history, ownUserOnly, async (req, res) => {
       const auth = authOf(res);
       const query = decode(UserTransactionListQuery, req.query, 'query');
       res.json(await listPage(services.transactions, { userId: auth.user.id, type: query.type }, query));
     })
-    .all(methodNotAllowed(['GET']));
+    .all(limits.client, methodNotAllowed(['GET']));
 
   return router;
 }
