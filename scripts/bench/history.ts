@@ -177,7 +177,7 @@ async function deepCursor(pool: pg.Pool, userId: number): Promise<string> {
 async function listItemsRaw(pool: pg.Pool, filter: TransactionFilter, cursor: string | undefined): Promise<unknown[]> {
   const { where, values } = whereOf(filter, cursor);
   values.push(PAGE_LIMIT + 1);
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT id, user_id, type, status, amount, currency, bank_reference, error_code, error_message, idempotency_key, created_at, updated_at, completed_at
        FROM transactions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${values.length}`,
     values,

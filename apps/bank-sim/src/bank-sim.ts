@@ -38,7 +38,9 @@ export async function startBankSim(deps: BankSimDeps): Promise<BankSim> {
   const logger = deps.logger ?? pino({ level: config.logLevel });
   await prepareBankDatabase(config.database, logger);
   const pool = createBankPool(config.database, logger);
-  const metrics = createMetrics();
+  // The bank is built after its metrics, which read its held answers: a late-bound reference.
+  let heldAnswerCount = (): number => 0;
+  const metrics = createMetrics({ heldAnswerCount: () => heldAnswerCount() });
   const seed = config.seed ?? randomSeed();
   const bank = new Bank({
     config,
@@ -50,6 +52,7 @@ export async function startBankSim(deps: BankSimDeps): Promise<BankSim> {
     metrics,
     logger,
   });
+  heldAnswerCount = () => bank.holds.heldCount;
   try {
     await bank.start();
   } catch (error) {

@@ -4,8 +4,9 @@ import type { SettlementRepository, WebhookRejectionReason } from '@paygate/db';
 import { assert, bankFailure, DomainError, isFreshTimestamp, parseAmount, verifySignature } from '@paygate/domain';
 
 /**
- * POST /webhooks/bank-callback. Authenticity first (signature in constant time, then freshness when the
- * body carries a timestamp), so an unauthenticated caller learns nothing about our transactions. Then, in
+ * POST /webhooks/bank-callback. Authenticity first (signature in constant time), so an unauthenticated
+ * caller learns nothing about our transactions; then the shape, and freshness when the body carries a
+ * timestamp. Then, in
  * ONE database transaction, the webhook is bound to the order the gateway itself placed (by its order key,
  * or in the seed's form by the stored bank reference; amount and currency must agree), recorded
  * (deduplicated on what it says) and applied. A signed webhook that names another order changes nothing:
@@ -44,17 +45,17 @@ export async function applyBankWebhook(
   if (!verifySignature(record, record.signature, options.secret)) {
     return rejected('invalid_signature', new DomainError('invalid_signature', 'The webhook signature does not match its payload.'));
   }
-  if (record.timestamp !== undefined && !isFresh(record.timestamp, options)) {
-    return rejected(
-      'stale_timestamp',
-      new DomainError('stale_webhook', `The webhook timestamp is more than ${options.toleranceS} s away from our clock.`),
-    );
-  }
   const parsed = BankWebhookSchema.safeParse(body);
   if (!parsed.success) {
     return rejected('invalid_body', new DomainError('validation_error', 'the webhook body is invalid', toFieldIssues(parsed.error)));
   }
   const payload = parsed.data;
+  if (payload.timestamp !== undefined && !isFreshTimestamp(payload.timestamp, options.nowS, options.toleranceS)) {
+    return rejected(
+      'stale_timestamp',
+      new DomainError('stale_webhook', `The webhook timestamp is more than ${options.toleranceS} s away from our clock.`),
+    );
+  }
   const applied = await settlement.applyBankWebhook({
     ...outcomeFields(payload),
     transactionId: payload.transaction_id,
@@ -110,10 +111,6 @@ function amountMinorOf(amount: string): bigint {
   const parsed = parseAmount(amount);
   // AmountText admits "0.00" and negatives that parseAmount refuses; such an amount matches no order.
   return parsed.ok ? parsed.amountMinor : -1n;
-}
-
-function isFresh(timestamp: unknown, options: ApplyBankWebhookOptions): boolean {
-  return typeof timestamp === 'number' && isFreshTimestamp(timestamp, options.nowS, options.toleranceS);
 }
 
 function rejected(reason: WebhookRefusalReason, error: DomainError): BankWebhookAnswer {

@@ -11,10 +11,17 @@ export interface Metrics {
   settlementsTotal: Counter<'status'>;
   webhookDeliveriesTotal: Counter<'result'>;
   ordersInBook: Gauge;
+  heldAnswers: Gauge;
   requestsUnauthorizedTotal: Counter;
 }
 
-export function createMetrics(): Metrics {
+/** Live values the registry reads when it is scraped. */
+export interface MetricSources {
+  /** Order answers held back right now (the "timeout" scenario or hang mode). */
+  heldAnswerCount: () => number;
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'bank_sim_' });
   return {
@@ -41,6 +48,14 @@ export function createMetrics(): Metrics {
       name: 'bank_sim_orders_in_book',
       help: 'Orders in the bank database, as this process last counted them (bounded by BANK_ORDER_COUNT_MAX).',
       registers: [registry],
+    }),
+    heldAnswers: new Gauge({
+      name: 'bank_sim_answers_held',
+      help: 'Order answers the bank holds back right now: calls the merchant has made and is still waiting on.',
+      registers: [registry],
+      collect() {
+        this.set(sources.heldAnswerCount());
+      },
     }),
     requestsUnauthorizedTotal: new Counter({
       name: 'bank_sim_requests_unauthorized_total',

@@ -103,12 +103,18 @@ function fromCode(code: ErrorCode, body: LooseErrorBody, response: Response, req
       return { kind: 'unavailable', requestId };
     case 'method_not_allowed':
     case 'invalid_json':
+    case 'json_nesting_too_deep':
     case 'unsupported_media_type':
+    case 'unsupported_content_encoding':
     case 'payload_too_large':
+    case 'invalid_url_encoding':
+    case 'duplicate_header':
+    case 'malformed_request':
     case 'idempotency_key_missing':
     case 'idempotency_key_reused':
     case 'internal_error':
     case 'transaction_not_ready':
+    case 'webhook_mismatch':
       // These mean the app itself sent something wrong, the server broke, or the code belongs to another
       // client (a bank callback that came too early): nothing the person can fix.
       return { kind: 'unexpected', status: response.status, code, message: body.message, requestId };

@@ -10,23 +10,30 @@ import type { SystemUser } from './support';
 import { auditLedger, balanceOf, deposit, metricValue, settled, statusCounts, useSystem, waitUntil, withdraw } from './support';
 
 describe('worker killed mid-processing', () => {
-  // The bank holds each order's answer for 1.5 s (it has accepted it): a kill then lands mid-call.
-  const system = useSystem('e2e_kill', { env: { bank: { BANK_HANG_MS: '1500' }, worker: { BANK_TIMEOUT_MS: '3000', RECONCILE_PROCESSING_AFTER_MS: '5000' } } });
+  // The bank holds each order's answer (it has accepted the order) until the caller goes away, and settles
+  // only seconds later: a kill then lands mid-call, with every transaction still processing.
+  const system = useSystem('e2e_kill', {
+    env: {
+      bank: { BANK_HANG_MS: '60000', BANK_MIN_DELAY_MS: '3000', BANK_MAX_DELAY_MS: '4000' },
+      worker: { BANK_TIMEOUT_MS: '3000', RECONCILE_PROCESSING_AFTER_MS: '5000' },
+    },
+  });
 
-  test('when the worker is SIGKILLed and restarted, then every transaction settles exactly once', async () => {
+  test('when the worker is SIGKILLed and restarted, then every transaction settles exactly once', { timeout: 240_000 }, async () => {
     const user = await system().createUser('100.00');
     await system().stack.controlBank({ mode: 'hang' });
     const created = [];
     for (let index = 0; index < 6; index += 1) {
       created.push(index % 2 === 0 ? await deposit(system().stack, user, '2.00') : await withdraw(system().stack, user, '3.00'));
     }
-    // Bank calls are in flight once the worker moved transactions to processing and the bank holds their answer.
-    await waitUntil(async () => ((await statusCounts(system().pool)).processing ?? 0) >= 3, 120_000, 'bank calls in flight');
+    // Bank calls are in flight once the bank holds their answers: the worker is waiting on it.
+    const bankMetrics = `${system().stack.bankUrl}/metrics`;
+    await waitUntil(async () => ((await metricValue(bankMetrics, 'bank_sim_answers_held')) ?? 0) >= 3, 120_000, 'bank calls in flight');
     expect(await system().stack.worker.kill('SIGKILL')).toBeNull();
     await system().stack.controlBank({ mode: 'normal' });
     await system().stack.worker.start();
     for (const [index, answer] of created.entries()) {
-      expect((await settled(system().stack, user, index % 2 === 0 ? 'deposits' : 'withdrawals', answer.body.id, 120_000)).status).toBe('success');
+      expect((await settled(system().stack, user, index % 2 === 0 ? 'deposits' : 'withdrawals', answer.body.id, 60_000)).status).toBe('success');
     }
     expect(await balanceOf(system().stack, user)).toMatchObject({ balance: '97.00', available_balance: '97.00' });
     const postings = await system().pool.query('SELECT transaction_id FROM ledger_postings p JOIN transactions t ON t.id = p.transaction_id WHERE t.user_id = $1', [user.id]);
