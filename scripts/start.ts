@@ -3,6 +3,7 @@
 // users when it is empty, then runs api, worker, bank-sim and web with labelled logs until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
@@ -52,6 +53,7 @@ let stopping = false;
 
 async function main(): Promise<void> {
   await ensureServices();
+  await ensurePortsFree();
   step('building', ['pnpm', 'build']);
   step('migrating', ['pnpm', 'db:migrate']);
   await seedWhenEmpty();
@@ -79,6 +81,34 @@ async function ensureServices(): Promise<void> {
   }
   const lines = missing.map((service) => `  ${service.name} is not answering at ${redact(service.url)}; start it with: ${service.manual}`);
   fail(`required services are down and no Docker engine is available to start them:\n${lines.join('\n')}\n(or point DATABASE_URL, AMQP_URL, REDIS_URL elsewhere)`);
+}
+
+/**
+ * A port already taken (most often by the apps of an earlier `pnpm start` that is still running) would let
+ * that other process answer our health checks while our own app fails to listen: say so before starting.
+ */
+async function ensurePortsFree(): Promise<void> {
+  const ports = [
+    ['API_PORT', env.API_PORT],
+    ['BANK_PORT', env.BANK_PORT],
+    ['WEB_PORT', env.WEB_PORT],
+    ['WORKER_METRICS_PORT', env.WORKER_METRICS_PORT],
+  ] as const;
+  const taken: string[] = [];
+  for (const [name, port] of ports) if (!(await isPortFree(Number(port)))) taken.push(`${name}=${port ?? '?'}`);
+  if (taken.length === 0) return;
+  fail(
+    `port(s) already in use: ${taken.join(', ')}. Is another \`pnpm start\` (or docker compose) still running? ` +
+      `Stop it, or set other ports (e.g. API_PORT=8100 BANK_PORT=8101 WEB_PORT=5510 WORKER_METRICS_PORT=9111 pnpm start).`,
+  );
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
 }
 
 function step(what: string, command: string[]): void {
