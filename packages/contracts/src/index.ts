@@ -1,3 +1,4 @@
+export * from './admin';
 export * from './amqp';
 export * from './bank';
 export * from './common';
