@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { encodeTransaction, TransactionWire } from '@paygate/contracts';
-import { TransactionsRepository } from '@paygate/db';
+import { SettlementRepository, TransactionsRepository } from '@paygate/db';
 
 import type { TestApi } from './setup/api';
 import { call, getAs, givenUser, newKey, postDeposit, rowCounts, startApi } from './setup/api';
@@ -29,7 +29,7 @@ describe('POST /api/v1/deposits', () => {
     expect(fetched.body.status).toBe('pending');
   });
 
-  test('when the SQL builds the stored answer, then it equals the contract encoder byte for byte', async () => {
+  test('when a deposit is created, then the answer is the contract encoding of the stored row, byte for byte', async () => {
     const user = await givenUser();
     const answer = await postDeposit(api, user, 7);
     const row = await new TransactionsRepository(api.pool).findById(answer.body.id);
@@ -61,6 +61,19 @@ describe('POST /api/v1/deposits', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.text).toBe(first.text);
     expect((await rowCounts(api.pool, user.id)).transactions).toBe(1);
+  });
+
+  // Goal: a replay is the first answer, not today's state. Method: settle the deposit between the two calls.
+  test('when the deposit settled since, then the replay still answers the first, pending answer byte for byte', async () => {
+    const user = await givenUser();
+    const key = newKey();
+    const first = await postDeposit(api, user, '12.00', key);
+    const settlement = new SettlementRepository(api.pool);
+    await settlement.startProcessing({ transactionId: first.body.id, cause: 'test.worker', requestId: null });
+    await settlement.settle({ transactionId: first.body.id, status: 'success', bankReference: 'BNK-REPLAY', errorCode: null, errorMessage: null, detail: null, cause: 'test.bank', requestId: null });
+    const again = await postDeposit(api, user, '12.00', key);
+    expect(again.text).toBe(first.text);
+    expect(again.body.status).toBe('pending');
   });
 
   test('when the same key comes with another body, then 422 idempotency_key_reused and nothing changes', async () => {

@@ -39,10 +39,19 @@ describe('GET /api/v1/deposits/{id} and /withdrawals/{id}', () => {
     expect(answer.body.error).toBe('not_found');
   });
 
-  test('when a deposit is asked for as a withdrawal, then 404', async () => {
+  test('when a deposit is asked for as a withdrawal, then 404 naming the path it lives at', async () => {
     const user = await givenUser();
     const deposit = await postDeposit(api, user, '5.00');
-    expect((await getAs(api, user, `/api/v1/withdrawals/${deposit.body.id}`)).status).toBe(404);
+    const answer = await getAs(api, user, `/api/v1/withdrawals/${deposit.body.id}`);
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({
+      error: 'not_found',
+      message: `Transaction ${deposit.body.id} is a deposit, not a withdrawal: GET /api/v1/deposits/${deposit.body.id}.`,
+      details: { type: 'deposit', path: `/api/v1/deposits/${deposit.body.id}` },
+    });
+    // Another user's transaction gives no such hint: it does not exist for you.
+    const stranger = await givenUser();
+    expect((await getAs(api, stranger, `/api/v1/withdrawals/${deposit.body.id}`)).body.message).toBe(`No withdrawal ${deposit.body.id}.`);
   });
 });
 

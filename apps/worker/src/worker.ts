@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel } from 'amqplib';
 
-import { AMQP_HEADERS } from '@paygate/contracts';
+import { AMQP_HEADERS, encodeTransactionMessage } from '@paygate/contracts';
 import type { OutboxMessage, Pool } from '@paygate/db';
 import {
   OUTBOX_CHANNEL,
@@ -261,18 +261,21 @@ class PaygateWorker implements Worker {
     const session = this.#session;
     if (session === undefined) throw new Error('no AMQP session to publish on');
     await session.relayPublisher.publishBatchConfirmed(
-      messages.map((message) => ({
-        exchange: this.topology.exchange,
-        routingKey: message.topic,
-        content: Buffer.from(JSON.stringify(message.payload)),
-        options: {
-          persistent: true,
-          contentType: 'application/json',
-          messageId: `outbox-${message.id}`,
-          timestamp: Math.floor(message.createdAt.getTime() / 1000),
-          headers: { ...message.headers, [AMQP_HEADERS.attempt]: 0 },
-        },
-      })),
+      messages.map((message) => {
+        const { requestId } = message.transaction;
+        return {
+          exchange: this.topology.exchange,
+          routingKey: message.topic,
+          content: Buffer.from(JSON.stringify(encodeTransactionMessage(message.transaction))),
+          options: {
+            persistent: true,
+            contentType: 'application/json',
+            messageId: `outbox-${message.id}`,
+            timestamp: Math.floor(message.createdAt.getTime() / 1000),
+            headers: { [AMQP_HEADERS.attempt]: 0, ...(requestId === null ? {} : { [AMQP_HEADERS.requestId]: requestId }) },
+          },
+        };
+      }),
     );
   }
 

@@ -90,8 +90,8 @@ describe('reconciler', () => {
 
     expect(settled.status).toBe('success');
     const { rows } = await world.pool.query<{ published: boolean }>(
-      "SELECT published_at IS NOT NULL AS published FROM outbox WHERE payload->>'transaction_id' = $1 ORDER BY id",
-      [String(id)],
+      'SELECT published_at IS NOT NULL AS published FROM outbox WHERE transaction_id = $1 ORDER BY id',
+      [id],
     );
     expect(rows).toEqual([{ published: true }, { published: true }]);
     expect(world.probe.tappedFor(id)).toHaveLength(1);

@@ -37,7 +37,7 @@ describe('retention', () => {
     await waitFor(
       async () =>
         (await countWhere(
-          "SELECT count(*) FROM outbox WHERE published_at IS NULL AND payload->>'transaction_id' = ANY($1)",
+          "SELECT count(*) FROM outbox WHERE published_at IS NULL AND transaction_id = ANY($1::bigint[])",
           ids,
         )) === 0
           ? true
@@ -53,7 +53,7 @@ describe('retention', () => {
       [fresh],
     );
     await world.pool.query(
-      "UPDATE outbox SET published_at = now() - interval '169 hours' WHERE payload->>'transaction_id' = ANY($1)",
+      "UPDATE outbox SET published_at = now() - interval '169 hours' WHERE transaction_id = ANY($1::bigint[])",
       [old.map(String)],
     );
 
@@ -66,7 +66,7 @@ describe('retention', () => {
     );
     await waitFor(
       async () =>
-        (await countWhere("SELECT count(*) FROM outbox WHERE payload->>'transaction_id' = ANY($1)", old)) === 0
+        (await countWhere("SELECT count(*) FROM outbox WHERE transaction_id = ANY($1::bigint[])", old)) === 0
           ? true
           : undefined,
       'old outbox rows to go',
@@ -75,7 +75,7 @@ describe('retention', () => {
     expect(await countWhere('SELECT count(*) FROM idempotency_keys WHERE transaction_id::text = ANY($1)', fresh)).toBe(
       3,
     );
-    expect(await countWhere("SELECT count(*) FROM outbox WHERE payload->>'transaction_id' = ANY($1)", fresh)).toBe(3);
+    expect(await countWhere("SELECT count(*) FROM outbox WHERE transaction_id = ANY($1::bigint[])", fresh)).toBe(3);
     expect(await countWhere('SELECT count(*) FROM transactions WHERE id::text = ANY($1)', ids)).toBe(6);
     expect(await world.metric('paygate_worker_retention_deleted_total', { kind: 'idempotency_key' })).toBe(3);
     expect(await world.metric('paygate_worker_retention_deleted_total', { kind: 'outbox' })).toBe(3);

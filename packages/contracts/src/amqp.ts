@@ -21,6 +21,25 @@ export const TransactionMessage = z
   .meta({ id: 'TransactionMessage' });
 export type TransactionMessage = z.infer<typeof TransactionMessage>;
 
+/** The message for a transaction the outbox names, encoded by the relay at publish time. */
+export function encodeTransactionMessage(transaction: {
+  id: number;
+  userId: number;
+  type: (typeof TRANSACTION_TYPES)[number];
+  amountMinor: bigint;
+  currency: string;
+  requestId: string | null;
+}): TransactionMessage {
+  return {
+    transaction_id: transaction.id,
+    user_id: transaction.userId,
+    type: transaction.type,
+    amount_minor: transaction.amountMinor.toString(),
+    currency: transaction.currency,
+    request_id: transaction.requestId,
+  };
+}
+
 export const AMQP_HEADERS = {
   attempt: 'x-attempt',
   requestId: 'x-request-id',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { ERROR_CODES } from '@paygate/domain/errors';
 import { IDEMPOTENCY_KEY_LENGTH_MAX } from '@paygate/domain/limits';
-import { parseAmount } from '@paygate/domain/money';
+import { formatAmount, parseAmount } from '@paygate/domain/money';
 import { JsonDecimal } from '@paygate/domain/strict-json';
 
 /** Shapes shared by several contracts. Wire names are snake_case; TypeScript names are camelCase. */
@@ -91,3 +91,23 @@ export const RateLimitErrorBody = z
       request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11',
     },
   });
+
+/**
+ * The insufficient_balance answer, built from the refusal's facts. A replay encodes the same stored facts,
+ * the first request's id included, so it is byte-identical to the first answer.
+ */
+export function encodeInsufficientBalance(refusal: {
+  availableMinor: bigint;
+  requestedMinor: bigint;
+  currency: string;
+  requestId: string | null;
+}): ErrorBody {
+  const available = formatAmount(refusal.availableMinor);
+  const requested = formatAmount(refusal.requestedMinor);
+  return {
+    error: 'insufficient_balance',
+    message: `Insufficient balance: ${available} ${refusal.currency} available, ${requested} ${refusal.currency} requested.`,
+    details: { available_balance: available, requested_amount: requested, currency: refusal.currency },
+    request_id: refusal.requestId ?? '',
+  };
+}

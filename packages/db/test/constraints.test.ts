@@ -48,11 +48,11 @@ describe('CHECK constraints', () => {
     await expect(insert(Number(clearing.rows[0]?.id), '0')).rejects.toThrow(/ledger_postings_amount_positive/);
   });
 
-  test('when an idempotency key is completed without a response, or is over 255 chars, then it is refused', async () => {
+  test('when an idempotency key is completed without an outcome, or is over 255 chars, then it is refused', async () => {
     const { userId } = await givenUserWithWallet(pool, 0n);
     await expect(
       pool.query("INSERT INTO idempotency_keys (user_id, key, method, path, fingerprint, status) VALUES ($1, 'k', 'POST', '/', 'f', 'completed')", [userId]),
-    ).rejects.toThrow(/idempotency_keys_completed_has_response/);
+    ).rejects.toThrow(/idempotency_keys_completed_has_outcome/);
     await expect(
       pool.query("INSERT INTO idempotency_keys (user_id, key, method, path, fingerprint) VALUES ($1, $2, 'POST', '/', 'f')", [userId, 'k'.repeat(256)]),
     ).rejects.toThrow(/idempotency_keys_key_length/);

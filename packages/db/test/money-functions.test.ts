@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 
 import type { BankWebhookRecord, CreateTransactionInput, Pool } from '../src';
 import { auditLedger, SettlementRepository, TransactionsRepository } from '../src';
-import { givenUserWithWallet, testPool } from './setup/fixtures';
+import { createdId, givenUserWithWallet, testPool } from './setup/fixtures';
 
 const pool = testPool(25);
 const transactions = new TransactionsRepository(pool);
@@ -47,14 +47,16 @@ describe('holds under concurrency', () => {
     expect(await auditLedger(pool)).toEqual([]);
   });
 
-  test('when a withdrawal is refused, then its stored answer says how much is available', async () => {
+  test('when a withdrawal is refused, then the stored outcome says how much was available, and a replay says the same', async () => {
     const { userId } = await givenUserWithWallet(pool, 550n, 'poor');
-    const result = await transactions.create(command(userId, { amountMinor: 1_000n }));
-    expect(result).toMatchObject({ outcome: 'insufficient_balance', responseStatus: 400, transactionId: null });
-    expect(result.responseBody).toMatchObject({
-      error: 'insufficient_balance',
-      details: { available_balance: '5.50', requested_amount: '10.00', currency: 'USD' },
-    });
+    const refused = command(userId, { amountMinor: 1_000n });
+    const result = await transactions.create(refused);
+    const refusal = { availableMinor: 550n, requestedMinor: 1_000n, currency: 'USD', requestId: 'req-test' };
+    expect(result).toEqual({ outcome: 'insufficient_balance', isReplay: false, refusal });
+    // Money arrives meanwhile: the replay still answers what was decided, with the first request's id.
+    await pool.query("UPDATE accounts SET balance = balance + 100000 WHERE user_id = $1 AND kind = 'wallet'", [userId]);
+    expect(await transactions.create({ ...refused, requestId: 'req-retry' })).toEqual({ outcome: 'insufficient_balance', isReplay: true, refusal });
+    await pool.query("UPDATE accounts SET balance = balance - 100000 WHERE user_id = $1 AND kind = 'wallet'", [userId]);
   });
 });
 
@@ -63,8 +65,8 @@ describe('idempotency at the database', () => {
     const { userId } = await givenUserWithWallet(pool, 0n);
     const first = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'same-key' }));
     const again = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'same-key' }));
-    expect(first.outcome).toBe('created');
-    expect(again).toEqual({ ...first, outcome: 'replayed' });
+    expect(first).toMatchObject({ outcome: 'created', isReplay: false });
+    expect(again).toEqual({ ...first, isReplay: true });
     const otherBody = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'same-key', fingerprint: 'fingerprint-b' }));
     expect(otherBody.outcome).toBe('key_reused');
     const otherUser = await givenUserWithWallet(pool, 0n);
@@ -94,15 +96,16 @@ describe('idempotency at the database', () => {
     await pool.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = $1", [userId]);
     const later = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'old-key', fingerprint: 'other' }));
     expect(later.outcome).toBe('created');
-    expect(later.transactionId).not.toBe(first.transactionId);
+    expect(createdId(later)).not.toBe(createdId(first));
   });
 
   test('when 100 identical requests race, then one transaction exists and the rest replay or wait', async () => {
     const { userId } = await givenUserWithWallet(pool, 0n);
     const results = await Promise.all(Array.from({ length: 100 }, () => transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'racing-key' }))));
     const outcomes = new Set(results.map((result) => result.outcome));
-    expect([...outcomes].every((outcome) => ['created', 'replayed', 'in_progress'].includes(outcome))).toBe(true);
-    expect(results.filter((result) => result.outcome === 'created')).toHaveLength(1);
+    expect([...outcomes].every((outcome) => ['created', 'in_progress'].includes(outcome))).toBe(true);
+    expect(new Set(results.map(createdId).filter((id) => id !== null)).size).toBe(1);
+    expect(results.filter((result) => result.outcome === 'created' && !result.isReplay)).toHaveLength(1);
     const count = await pool.query('SELECT 1 FROM transactions WHERE user_id = $1', [userId]);
     expect(count.rowCount).toBe(1);
   });
@@ -113,7 +116,7 @@ describe('settlement', () => {
     const { userId, walletId } = await givenUserWithWallet(pool, 10_000n, 'settle');
     const deposit = await transactions.create(command(userId, { type: 'deposit', amountMinor: 2_500n }));
     const withdrawal = await transactions.create(command(userId, { amountMinor: 4_000n }));
-    for (const id of [deposit.transactionId, withdrawal.transactionId]) {
+    for (const id of [createdId(deposit), createdId(withdrawal)]) {
       const transactionId = id ?? 0;
       const first = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
       expect(first).toMatchObject({ moved: true, submission: { transaction: { id: transactionId, status: 'processing' } } });
@@ -133,13 +136,13 @@ describe('settlement', () => {
   test('when a withdrawal fails, then its hold is released and no money moves', async () => {
     const { userId, walletId } = await givenUserWithWallet(pool, 5_000n);
     const withdrawal = await transactions.create(command(userId, { amountMinor: 5_000n }));
-    const transactionId = withdrawal.transactionId ?? 0;
+    const transactionId = createdId(withdrawal) ?? 0;
     expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 5_000n, heldMinor: 5_000n });
     await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
     const failed = await settlement.settle({ transactionId, status: 'failed', bankReference: null, errorCode: 'bank_declined', errorMessage: 'declined', detail: 'HTTP 402 declined', cause: 'test', requestId: null });
     expect(failed.outcome).toBe('applied');
     expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 5_000n, heldMinor: 0n });
-    const found = await transactions.findWithEvents(userId, transactionId, 'withdrawal');
+    const found = await transactions.findWithEvents(userId, transactionId);
     expect(found?.transaction).toMatchObject({ status: 'failed', errorCode: 'bank_declined', errorMessage: 'declined' });
     expect(found?.events.map((event) => `${event.fromStatus ?? '-'}>${event.toStatus}`)).toEqual(['->pending', 'pending>processing', 'processing>failed']);
   });
@@ -147,7 +150,7 @@ describe('settlement', () => {
   test('when the same webhook races 20 times, then it is applied exactly once', async () => {
     const { userId, walletId } = await givenUserWithWallet(pool, 0n);
     const deposit = await transactions.create(command(userId, { type: 'deposit', amountMinor: 700n }));
-    const transactionId = deposit.transactionId ?? 0;
+    const transactionId = createdId(deposit) ?? 0;
     const seedForm = webhook(transactionId, { bankReference: 'BNK-RACE' });
     expect((await settlement.applyBankWebhook(seedForm)).outcome).toBe('not_ready');
     const started = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
@@ -173,7 +176,7 @@ describe('settlement', () => {
   ] as const)('when a signed webhook names %s, then it is refused, kept and changes nothing', async (_name, change, reason) => {
     const { userId, walletId } = await givenUserWithWallet(pool, 1_000n);
     const withdrawal = await transactions.create(command(userId, { amountMinor: 600n }));
-    const transactionId = withdrawal.transactionId ?? 0;
+    const transactionId = createdId(withdrawal) ?? 0;
     const started = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
     await settlement.recordBankReference(transactionId, 'BNK-OURS');
     const genuine = webhook(transactionId, { bankReference: 'BNK-OURS', orderKey: started?.submission.orderKey ?? null, amountMinor: 600n, currency: 'USD', status: 'failed' });
@@ -191,7 +194,7 @@ describe('settlement', () => {
   test('when the seed form names the stored bank reference, then it settles', async () => {
     const { userId, walletId } = await givenUserWithWallet(pool, 0n);
     const deposit = await transactions.create(command(userId, { type: 'deposit', amountMinor: 250n }));
-    const transactionId = deposit.transactionId ?? 0;
+    const transactionId = createdId(deposit) ?? 0;
     await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
     const seedForm = webhook(transactionId, { bankReference: 'BNK-SEED' });
     expect((await settlement.applyBankWebhook(seedForm)).outcome).toBe('not_ready');

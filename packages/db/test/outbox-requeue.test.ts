@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 
 import { OutboxRepository, SettlementRepository, TransactionsRepository } from '../src';
-import { givenUserWithWallet, testPool } from './setup/fixtures';
+import { createdId, givenUserWithWallet, testPool } from './setup/fixtures';
 
 const pool = testPool();
 const outbox = new OutboxRepository(pool);
@@ -30,19 +30,19 @@ async function givenPendingTransaction(requestId: string | null = 'req-requeue')
     idempotencyTtlHours: 24,
   });
   expect(created.outcome).toBe('created');
-  return created.transactionId ?? 0;
+  return createdId(created) ?? 0;
 }
 
 async function outboxRowsOf(transactionId: number) {
-  const { rows } = await pool.query<{ id: string; topic: string; payload: unknown; headers: unknown; published_at: Date | null }>(
-    "SELECT id, topic, payload, headers, published_at FROM outbox WHERE payload->>'transaction_id' = $1 ORDER BY id",
-    [String(transactionId)],
+  const { rows } = await pool.query<{ id: string; topic: string; transaction_id: string; published_at: Date | null }>(
+    'SELECT id, topic, transaction_id, published_at FROM outbox WHERE transaction_id = $1 ORDER BY id',
+    [transactionId],
   );
   return rows;
 }
 
 async function markPublished(transactionId: number): Promise<void> {
-  await pool.query("UPDATE outbox SET published_at = now() WHERE payload->>'transaction_id' = $1", [String(transactionId)]);
+  await pool.query('UPDATE outbox SET published_at = now() WHERE transaction_id = $1', [transactionId]);
 }
 
 describe('OutboxRepository.requeuePending', () => {
@@ -56,7 +56,7 @@ describe('OutboxRepository.requeuePending', () => {
 
     const rows = await outboxRowsOf(transactionId);
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toMatchObject({ topic: rows[0]?.topic, payload: rows[0]?.payload, headers: rows[0]?.headers, published_at: null });
+    expect(rows[1]).toMatchObject({ topic: rows[0]?.topic, transaction_id: String(transactionId), published_at: null });
     const { rows: touched } = await pool.query<{ age_s: number }>('SELECT extract(epoch FROM now() - updated_at)::float AS age_s FROM transactions WHERE id = $1', [transactionId]);
     expect(touched[0]?.age_s).toBeLessThan(60);
   });

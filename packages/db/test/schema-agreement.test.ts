@@ -66,9 +66,9 @@ describe('schema.prisma and the migrated database', () => {
       data: { kind: 'opening_balance', debitAccountId: clearing.id, creditAccountId: account.id, amount: 500n, currency: 'EUR' },
     });
     const idempotency = await prisma.idempotencyKey.create({
-      data: { userId: user.id, key: 'k1', method: 'POST', path: '/api/v1/deposits', fingerprint: 'f', status: 'completed', responseStatus: 202, responseBody: { ok: true }, transactionId: transaction.id },
+      data: { userId: user.id, key: 'k1', method: 'POST', path: '/api/v1/deposits', fingerprint: 'f', status: 'completed', outcome: 'created', snapshot: { ok: true }, transactionId: transaction.id },
     });
-    const outbox = await prisma.outbox.create({ data: { topic: 'transactions.process', payload: { transaction_id: 1 } } });
+    const outbox = await prisma.outbox.create({ data: { topic: 'transactions.process', transactionId: transaction.id } });
     await prisma.transaction.update({
       where: { id: transaction.id },
       data: { status: 'processing', bankOrderKey: '6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b', submittedAt: new Date() },
@@ -91,8 +91,8 @@ describe('schema.prisma and the migrated database', () => {
     });
     expect(await prisma.transactionEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
     expect(await prisma.ledgerPosting.findUniqueOrThrow({ where: { id: posting.id } })).toEqual(posting);
-    expect(await prisma.idempotencyKey.findUniqueOrThrow({ where: { id: idempotency.id } })).toMatchObject({ responseBody: { ok: true } });
-    expect(await prisma.outbox.findUniqueOrThrow({ where: { id: outbox.id } })).toMatchObject({ headers: {}, publishedAt: null });
+    expect(await prisma.idempotencyKey.findUniqueOrThrow({ where: { id: idempotency.id } })).toMatchObject({ snapshot: { ok: true } });
+    expect(await prisma.outbox.findUniqueOrThrow({ where: { id: outbox.id } })).toMatchObject({ transactionId: transaction.id, publishedAt: null });
     expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: webhook.id } })).toEqual(webhook);
     expect(await prisma.rejectedWebhook.findUniqueOrThrow({ where: { id: rejected.id } })).toEqual(rejected);
   });

@@ -216,7 +216,7 @@ export async function rowCounts(
   const { rows } = await pool.query<{ transactions: string; keys: string; outbox: string; events: string }>(
     `SELECT (SELECT count(*) FROM transactions WHERE user_id = $1) AS transactions,
             (SELECT count(*) FROM idempotency_keys WHERE user_id = $1) AS keys,
-            (SELECT count(*) FROM outbox WHERE (payload->>'user_id')::bigint = $1) AS outbox,
+            (SELECT count(*) FROM outbox o JOIN transactions t ON t.id = o.transaction_id WHERE t.user_id = $1) AS outbox,
             (SELECT count(*) FROM transaction_events e JOIN transactions t ON t.id = e.transaction_id WHERE t.user_id = $1) AS events`,
     [userId],
   );

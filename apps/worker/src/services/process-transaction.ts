@@ -1,12 +1,12 @@
 import type { BankOrder } from '@paygate/contracts';
 import type { SettlementRepository, TransactionSubmission } from '@paygate/db';
 import type { CircuitBreaker, GatewayFailureCode, TransactionStatus } from '@paygate/domain';
-import { assert, formatAmount, gatewayFailureMessage, isTerminal } from '@paygate/domain';
+import { assert, formatAmount } from '@paygate/domain';
+import { applyBankOrder, failTransaction, startProcessing } from '@paygate/payments';
 
 import type { Logger } from '../infra/logger';
 import type { BankClient, BankFailure, BankResult } from './bank-client';
 import { describeBankFailure, isAmbiguousFailure, isCredentialRefused, isTransientFailure } from './bank-client';
-import { isFinalOrder, orderMatches, settlementFromOrder } from './bank-settlement';
 import type { RetryPolicy } from './retry-policy';
 
 /**
@@ -61,25 +61,10 @@ export class TransactionProcessor {
   constructor(private readonly deps: ProcessTransactionDeps) {}
 
   async process(command: ProcessCommand): Promise<ProcessOutcome> {
-    const { settlement, retryPolicy } = this.deps;
-    const started = await settlement.startProcessing({
-      transactionId: command.transactionId,
-      cause: 'worker.submit',
-      requestId: command.requestId,
-    });
-    if (started === undefined) return { kind: 'unknown_transaction' };
+    const { retryPolicy } = this.deps;
+    const started = await startProcessing(this.deps.settlement, command);
+    if (started.kind !== 'submit') return started;
     const { submission } = started;
-    const { transaction } = submission;
-    if (isTerminal(transaction.status)) return { kind: 'already_final', status: transaction.status };
-    assert(submission.orderKey !== null && submission.submittedAt !== null, 'a processing transaction has an order key');
-
-    if (!started.moved) {
-      // A redelivery or a retry. Once the bank has accepted the order, its webhook (or the reconciler)
-      // finishes the job; another submission would only be folded into the same order.
-      if (transaction.bankReference !== null) return { kind: 'already_submitted', bankReference: transaction.bankReference };
-      // Freshen updated_at: the reconciler leaves alone what a worker is visibly still working on.
-      await settlement.touch(transaction.id);
-    }
     if (!retryPolicy.isWithinHorizon(submission.submittedAt.getTime(), this.deps.nowMs())) {
       return this.#horizonReached(submission, command, command.lastFailure ?? 'no earlier failure was recorded');
     }
@@ -169,23 +154,25 @@ export class TransactionProcessor {
     return this.#fail(submission, 'bank_unavailable', `The bank could not be reached: ${history}.`, command.requestId);
   }
 
-  /** The bank has the order: remember its reference, and settle at once if the bank already did. */
+  /**
+   * The bank has the order: remember its reference, and settle at once if the bank already did (an
+   * idempotent replay of an order the bank settled already: its webhook may be long gone).
+   */
   async #accepted(submission: TransactionSubmission, order: BankOrder, requestId: string | null): Promise<ProcessOutcome> {
-    const { settlement, logger } = this.deps;
-    const { transaction } = submission;
-    if (!orderMatches(submission, order)) {
-      logger.error(
-        { transactionId: transaction.id, bankReference: order.bank_reference },
-        'the bank order does not match the transaction; not settling it',
-      );
-      return { kind: 'left_for_reconciler', reason: `bank order ${order.bank_reference} does not match the transaction` };
+    const applied = await applyBankOrder(this.deps.settlement, { submission, order, cause: 'worker.bank_order', requestId });
+    switch (applied.kind) {
+      case 'mismatch':
+        this.deps.logger.error(
+          { transactionId: submission.transaction.id, bankReference: order.bank_reference },
+          'the bank order does not match the transaction; not settling it',
+        );
+        return { kind: 'left_for_reconciler', reason: `bank order ${order.bank_reference} does not match the transaction` };
+      case 'pending':
+        return { kind: 'submitted', bankReference: applied.bankReference };
+      case 'settled':
+      case 'already_final':
+        return applied;
     }
-    await settlement.recordBankReference(transaction.id, order.bank_reference);
-    if (!isFinalOrder(order)) return { kind: 'submitted', bankReference: order.bank_reference };
-    // An idempotent replay of an order the bank settled already: its webhook may be long gone.
-    const settled = await settlement.settle(settlementFromOrder(transaction.id, order, 'worker.bank_order', requestId));
-    if (settled.outcome !== 'applied') return { kind: 'already_final', status: settled.status ?? order.status };
-    return { kind: 'settled', status: order.status, bankReference: order.bank_reference };
   }
 
   #findOrder(submission: TransactionSubmission, requestId: string | null): Promise<BankResult<BankOrder | null>> {
@@ -200,19 +187,23 @@ export class TransactionProcessor {
     requestId: string | null,
   ): Promise<ProcessOutcome> {
     const { transaction } = submission;
-    const settled = await this.deps.settlement.settle({
+    const failed = await failTransaction(this.deps.settlement, {
       transactionId: transaction.id,
-      status: 'failed',
-      bankReference: null,
-      errorCode,
-      errorMessage: gatewayFailureMessage(errorCode, transaction.type),
+      type: transaction.type,
+      code: errorCode,
       detail,
       cause: errorCode === 'bank_unavailable' ? 'worker.retry_horizon' : 'worker.bank_rejected',
       requestId,
     });
-    if (settled.outcome === 'not_found') return { kind: 'unknown_transaction' };
-    // Someone settled it first (a webhook raced us): theirs stands, and there is nothing to dead-letter.
-    if (settled.outcome !== 'applied') return { kind: 'already_final', status: settled.status ?? 'failed' };
-    return { kind: 'failed', errorCode, reason: `${errorCode}: ${detail}` };
+    switch (failed.kind) {
+      case 'failed':
+        return { kind: 'failed', errorCode, reason: `${errorCode}: ${detail}` };
+      // Someone settled it first (a webhook raced us): theirs stands, and there is nothing to dead-letter.
+      case 'already_final':
+        return failed;
+      case 'not_ready':
+      case 'unknown_transaction':
+        assert(false, `a submitted transaction cannot be ${failed.kind}`);
+    }
   }
 }

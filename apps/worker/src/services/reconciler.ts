@@ -1,12 +1,11 @@
 import type { OutboxRepository, SettlementRepository, TransactionSubmission } from '@paygate/db';
 import type { CircuitBreaker } from '@paygate/domain';
-import { gatewayFailureMessage } from '@paygate/domain';
+import { applyBankOrder, failTransaction } from '@paygate/payments';
 
 import type { Logger } from '../infra/logger';
 import type { WorkerMetrics } from '../metrics';
 import type { BankClient } from './bank-client';
 import { describeBankFailure } from './bank-client';
-import { isFinalOrder, orderMatches, settlementFromOrder } from './bank-settlement';
 
 /**
  * The safety net for the asynchronous half. A webhook can be lost, a message can be lost, a worker can die:
@@ -96,23 +95,21 @@ export class Reconciler {
     }
     const order = found.value;
     if (order === null) return this.#unknownOrder(submission);
-    if (!orderMatches(submission, order)) {
-      log.error(
-        { bankReference: order.bank_reference },
-        'reconciler: the bank order does not match the transaction; not settling it',
-      );
-      await settlement.touch(transaction.id);
-      return 'mismatch';
+    const applied = await applyBankOrder(settlement, { submission, order, cause: 'worker.reconcile', requestId });
+    switch (applied.kind) {
+      case 'mismatch':
+        log.error({ bankReference: order.bank_reference }, 'reconciler: the bank order does not match the transaction; not settling it');
+        await settlement.touch(transaction.id);
+        return 'mismatch';
+      case 'pending':
+        await settlement.touch(transaction.id);
+        return 'bank_pending';
+      case 'already_final':
+        return 'already_final';
+      case 'settled':
+        log.info({ status: applied.status, bankReference: applied.bankReference }, 'reconciler: settled from the bank order');
+        return applied.status === 'success' ? 'settled_success' : 'settled_failed';
     }
-    if (!isFinalOrder(order)) {
-      await settlement.recordBankReference(transaction.id, order.bank_reference);
-      await settlement.touch(transaction.id);
-      return 'bank_pending';
-    }
-    const settled = await settlement.settle(settlementFromOrder(transaction.id, order, 'worker.reconcile', requestId));
-    if (settled.outcome !== 'applied') return 'already_final';
-    log.info({ status: order.status, bankReference: order.bank_reference }, 'reconciler: settled from the bank order');
-    return order.status === 'success' ? 'settled_success' : 'settled_failed';
   }
 
   async #unknownOrder(submission: TransactionSubmission): Promise<ReconcileResult> {
@@ -124,17 +121,15 @@ export class Reconciler {
       await settlement.touch(transaction.id);
       return 'unknown_order';
     }
-    const settled = await settlement.settle({
+    const failed = await failTransaction(settlement, {
       transactionId: transaction.id,
-      status: 'failed',
-      bankReference: null,
-      errorCode: 'bank_unknown_order',
-      errorMessage: gatewayFailureMessage('bank_unknown_order', transaction.type),
+      type: transaction.type,
+      code: 'bank_unknown_order',
       detail: `The bank has no order under key ${submission.orderKey ?? '(none)'} ${Math.round(ageMs / 60_000)} minute(s) after the first submission.`,
       cause: 'worker.reconcile',
       requestId,
     });
-    return settled.outcome === 'applied' ? 'failed_unknown_order' : 'already_final';
+    return failed.kind === 'failed' ? 'failed_unknown_order' : 'already_final';
   }
 
   async #reconcilePending(): Promise<ReconcileResult[]> {

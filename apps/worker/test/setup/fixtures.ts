@@ -35,9 +35,8 @@ export async function givenTransaction(
     requestId,
     idempotencyTtlHours: 24,
   });
-  if (created.outcome !== 'created' || created.transactionId === null)
-    throw new Error(`could not create a ${type}: ${created.outcome}`);
-  return created.transactionId;
+  if (created.outcome !== 'created') throw new Error(`could not create a ${type}: ${created.outcome}`);
+  return created.transaction.id;
 }
 
 export async function transactionOf(pool: Pool, id: number): Promise<Transaction> {
@@ -118,7 +117,7 @@ export async function givenTransactionWithLostMessage(
     await client.query('BEGIN');
     // The repository only needs query(); a client inside BEGIN makes its one statement part of our transaction.
     const id = await givenTransaction(client as unknown as Pool, userId, type, amountMinor);
-    await client.query("UPDATE outbox SET published_at = now() WHERE payload->>'transaction_id' = $1", [String(id)]);
+    await client.query('UPDATE outbox SET published_at = now() WHERE transaction_id = $1', [id]);
     if (options.isProcessing)
       await client.query("SELECT * FROM paygate_start_processing($1, 'test.lost_message', NULL)", [id]);
     await client.query('COMMIT');

@@ -89,6 +89,42 @@ export function toTransaction(row: TransactionRow): Transaction {
   };
 }
 
+/**
+ * A transaction as snapshotted in jsonb (to_jsonb of its row): what the idempotency record keeps of a
+ * created transaction, so a replay answers with the transaction as it was then.
+ */
+export function transactionFromSnapshot(snapshot: unknown): Transaction {
+  assert(typeof snapshot === 'object' && snapshot !== null, 'a transaction snapshot is an object');
+  const value = snapshot as Record<string, unknown>;
+  const text = (key: string): string => {
+    const field = value[key];
+    assert(typeof field === 'string', `snapshot field ${key} is text`);
+    return field;
+  };
+  const nullableText = (key: string): string | null => (value[key] === null ? null : text(key));
+  const integer = (key: string): string => {
+    const field = value[key];
+    assert(typeof field === 'number' && Number.isSafeInteger(field), `snapshot field ${key} is a safe integer`);
+    return String(field);
+  };
+  const completedAt = nullableText('completed_at');
+  return toTransaction({
+    id: integer('id'),
+    user_id: integer('user_id'),
+    type: text('type'),
+    status: text('status'),
+    amount: integer('amount'),
+    currency: text('currency'),
+    bank_reference: nullableText('bank_reference'),
+    error_code: nullableText('error_code'),
+    error_message: nullableText('error_message'),
+    idempotency_key: nullableText('idempotency_key'),
+    created_at: new Date(text('created_at')),
+    updated_at: new Date(text('updated_at')),
+    completed_at: completedAt === null ? null : new Date(completedAt),
+  });
+}
+
 export function toEvent(row: EventRow): TransactionEvent {
   return {
     fromStatus: row.from_status === null ? null : toStatus(row.from_status),

@@ -1,12 +1,10 @@
 import type { Balance, CursorPosition, Transaction, TransactionEvent, TransactionStatus, TransactionType } from '@paygate/domain';
-import { encodeCursor } from '@paygate/domain';
+import { assert, encodeCursor } from '@paygate/domain';
 
 import type { Pool } from '../pool';
 import { OutboxWakeUp } from './outbox-wake-up';
 import type { EventRow, TransactionRow } from './rows';
-import { toEvent, toId, toTransaction, TRANSACTION_COLUMNS } from './rows';
-
-export type CreateOutcome = 'created' | 'replayed' | 'insufficient_balance' | 'key_reused' | 'in_progress' | 'no_wallet';
+import { toEvent, toTransaction, TRANSACTION_COLUMNS, transactionFromSnapshot } from './rows';
 
 export interface CreateTransactionInput {
   userId: number;
@@ -21,13 +19,23 @@ export interface CreateTransactionInput {
   idempotencyTtlHours: number;
 }
 
-export interface CreateTransactionResult {
-  outcome: CreateOutcome;
-  /** The stored answer for created, replayed and insufficient_balance: its status and its body. */
-  responseStatus: number;
-  responseBody: unknown;
-  transactionId: number | null;
+/** A withdrawal refused for want of money, as it was decided (kept for replays). */
+export interface InsufficientBalance {
+  availableMinor: bigint;
+  requestedMinor: bigint;
+  currency: string;
+  /** The request that was refused: a replay answers with its id, as the first answer did. */
+  requestId: string | null;
 }
+
+/**
+ * What paygate_create_transaction decided. `isReplay` marks the outcome stored by the first request with
+ * the key, handed back unchanged.
+ */
+export type CreateTransactionResult =
+  | { outcome: 'created'; isReplay: boolean; transaction: Transaction }
+  | { outcome: 'insufficient_balance'; isReplay: boolean; refusal: InsufficientBalance }
+  | { outcome: 'key_reused' | 'in_progress' | 'no_wallet' };
 
 export interface TransactionFilter {
   userId: number;
@@ -67,8 +75,10 @@ export class TransactionsRepository {
    * commit that wrote an outbox row, the relay is woken so the message leaves within milliseconds.
    */
   async create(input: CreateTransactionInput): Promise<CreateTransactionResult> {
-    const { rows } = await this.pool.query<{ outcome: CreateOutcome; response_status: number; response_body: unknown; transaction_id: string | null }>(
-      'SELECT * FROM paygate_create_transaction($1, $2, $3, $4, $5, $6, $7, $8, $9, make_interval(hours => $10))',
+    const { rows } = await this.pool.query<{ outcome: string; replayed: boolean; snapshot: unknown }>(
+      `SELECT * FROM paygate_create_transaction(
+         p_user_id => $1, p_type => $2, p_amount => $3, p_currency => $4, p_idempotency_key => $5, p_method => $6,
+         p_path => $7, p_fingerprint => $8, p_request_id => $9, p_key_ttl => make_interval(hours => $10))`,
       [
         input.userId,
         input.type,
@@ -83,29 +93,32 @@ export class TransactionsRepository {
       ],
     );
     const row = rows[0];
-    if (!row) throw new Error('paygate_create_transaction returned no row');
-    if (row.outcome === 'created') this.wakeUp.poke();
-    return {
-      outcome: row.outcome,
-      responseStatus: row.response_status,
-      responseBody: row.response_body,
-      transactionId: row.transaction_id === null ? null : toId(row.transaction_id),
-    };
+    assert(row !== undefined, 'paygate_create_transaction returns one row');
+    switch (row.outcome) {
+      case 'created':
+        if (!row.replayed) this.wakeUp.poke();
+        return { outcome: 'created', isReplay: row.replayed, transaction: transactionFromSnapshot(row.snapshot) };
+      case 'insufficient_balance':
+        return { outcome: 'insufficient_balance', isReplay: row.replayed, refusal: refusalFromSnapshot(row.snapshot) };
+      case 'key_reused':
+      case 'in_progress':
+      case 'no_wallet':
+        return { outcome: row.outcome };
+      default:
+        assert(false, `unknown create outcome ${row.outcome}`);
+    }
   }
 
-  /** A user's transaction of the given type with its events in order, or undefined (also for other users'). */
-  async findWithEvents(userId: number, id: number, type: TransactionType): Promise<{ transaction: Transaction; events: TransactionEvent[] } | undefined> {
+  /** A user's transaction with its events in order, or undefined (also for other users'). */
+  async findWithEvents(userId: number, id: number): Promise<{ transaction: Transaction; events: TransactionEvent[] } | undefined> {
+    // The events come along as the rows' own columns in one jsonb array: one round trip for the page.
     const { rows } = await this.pool.query<TransactionRow & { events: EventRow[] }>(
       `SELECT ${TRANSACTION_COLUMNS},
-              coalesce((SELECT json_agg(json_build_object(
-                          'from_status', e.from_status, 'to_status', e.to_status, 'cause', e.cause,
-                          'bank_reference', e.bank_reference, 'error_code', e.error_code,
-                          'error_message', e.error_message, 'request_id', e.request_id,
-                          'created_at', paygate_iso_time(e.created_at)) ORDER BY e.id)
-                        FROM transaction_events e WHERE e.transaction_id = t.id), '[]'::json) AS events
+              coalesce((SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id) FROM transaction_events e WHERE e.transaction_id = t.id),
+                       '[]'::jsonb) AS events
          FROM transactions t
-        WHERE t.id = $1 AND t.user_id = $2 AND t.type = $3`,
-      [id, userId, type],
+        WHERE t.id = $1 AND t.user_id = $2`,
+      [id, userId],
     );
     const row = rows[0];
     if (!row) return undefined;
@@ -168,4 +181,15 @@ export class TransactionsRepository {
     const balanceMinor = BigInt(row.balance);
     return { userId, balanceMinor, availableMinor: balanceMinor - BigInt(row.held), currency: row.currency };
   }
+}
+
+function refusalFromSnapshot(snapshot: unknown): InsufficientBalance {
+  assert(typeof snapshot === 'object' && snapshot !== null, 'a refusal snapshot is an object');
+  const value = snapshot as Record<string, unknown>;
+  const { available_amount: available, requested_amount: requested, currency, request_id: requestId } = value;
+  assert(typeof available === 'number' && Number.isSafeInteger(available), 'available_amount is a safe integer');
+  assert(typeof requested === 'number' && Number.isSafeInteger(requested), 'requested_amount is a safe integer');
+  assert(typeof currency === 'string', 'currency is text');
+  assert(requestId === null || typeof requestId === 'string', 'request_id is text or null');
+  return { availableMinor: BigInt(available), requestedMinor: BigInt(requested), currency, requestId };
 }

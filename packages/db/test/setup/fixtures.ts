@@ -1,3 +1,4 @@
+import type { CreateTransactionResult } from '../../src';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 
@@ -25,4 +26,9 @@ export async function givenUserWithWallet(pool: Pool, openingMinor: bigint, labe
   const userId = Number(user.rows[0]?.id);
   const wallet = await pool.query<{ id: string }>("SELECT paygate_open_wallet($1, 'USD', $2) AS id", [userId, openingMinor.toString()]);
   return { userId, walletId: Number(wallet.rows[0]?.id) };
+}
+
+/** The id of the transaction a create made (or replayed), or null when it made none. */
+export function createdId(result: CreateTransactionResult): number | null {
+  return result.outcome === 'created' ? result.transaction.id : null;
 }

@@ -1,7 +1,10 @@
 import { Router } from 'express';
 
+import type { Response } from 'express';
+
 import {
   CreateTransactionBody,
+  encodeInsufficientBalance,
   encodeTransaction,
   encodeTransactionEvent,
   IdempotencyKey,
@@ -10,11 +13,12 @@ import {
   TransactionListQuery,
 } from '@paygate/contracts';
 import type { TransactionType } from '@paygate/domain';
-import { DomainError, validationError } from '@paygate/domain';
+import { DomainError, HTTP_STATUS_BY_CODE, validationError } from '@paygate/domain';
+import type { CreateTransactionOutcome } from '@paygate/payments';
+import { createTransaction } from '@paygate/payments';
 
 import type { ApiDeps, Services } from '../../deps';
-import { createTransaction } from '../../services/create-transaction';
-import { listPage } from './list-page';
+import { getTransaction, listTransactions } from '../../services/transaction-reads';
 import { authOf } from './context';
 import { jsonBody } from './json-body';
 import type { Limits } from './limits';
@@ -39,8 +43,8 @@ export function transactionsRouter(
       const idempotencyKey = readIdempotencyKey(singleHeader(req, 'idempotency-key', 'Idempotency-Key'));
       const body = decode(CreateTransactionBody, req.body, 'body');
       const command = toCreateTransactionCommand(body);
-      const answer = await createTransaction(
-        services.transactions,
+      const outcome = await createTransaction(
+        { transactions: services.transactions, idempotencyTtlHours: deps.config.idempotency.ttlHours },
         {
           userId: auth.user.id,
           walletCurrency: auth.currency,
@@ -48,22 +52,17 @@ export function transactionsRouter(
           amountMinor: command.amountMinor,
           currency: command.currency,
           idempotencyKey,
-          method: 'POST',
           path: `/api/v1${base}`,
           requestId: res.locals.requestId,
         },
-        deps.config.idempotency.ttlHours,
       );
-      deps.metrics.transactionsCreated.inc({ type, outcome: answer.outcome });
-      if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      if (answer.transactionId !== null && answer.status === 202)
-        res.setHeader('Location', `/api/v1${base}/${answer.transactionId}`);
-      res.status(answer.status).json(answer.body);
+      deps.metrics.transactionsCreated.inc({ type, outcome: outcome.isReplay ? 'replayed' : outcome.kind });
+      sendCreated(res, outcome, base);
     })
     .get(limits.history, async (req, res) => {
       const auth = authOf(res);
       const query = decode(TransactionListQuery, req.query, 'query');
-      res.json(await listPage(services.transactions, { userId: auth.user.id, type }, query));
+      res.json(await listTransactions(services.transactions, { userId: auth.user.id, type }, query));
     })
     .all(limits.client, methodNotAllowed(['GET', 'POST']));
 
@@ -72,13 +71,23 @@ export function transactionsRouter(
     .get(limits.client, async (req, res) => {
       const auth = authOf(res);
       const { id } = decode(TransactionIdParams, req.params, 'path');
-      const found = await services.transactions.findWithEvents(auth.user.id, id, type);
-      if (!found) throw new DomainError('not_found', `No ${type} ${id}.`);
+      const found = await getTransaction(services.transactions, { userId: auth.user.id, id, type });
       res.json({ ...encodeTransaction(found.transaction), events: found.events.map(encodeTransactionEvent) });
     })
     .all(limits.client, methodNotAllowed(['GET']));
 
   return router;
+}
+
+/** The answer is encoded from the outcome alone, so a replay (the stored outcome) is the first answer again. */
+function sendCreated(res: Response, outcome: CreateTransactionOutcome, base: string): void {
+  if (outcome.isReplay) res.setHeader('Idempotent-Replayed', 'true');
+  if (outcome.kind === 'insufficient_balance') {
+    res.status(HTTP_STATUS_BY_CODE.insufficient_balance).json(encodeInsufficientBalance(outcome.refusal));
+    return;
+  }
+  res.setHeader('Location', `/api/v1${base}/${outcome.transaction.id}`);
+  res.status(202).json(encodeTransaction(outcome.transaction));
 }
 
 function readIdempotencyKey(header: string | undefined): string {

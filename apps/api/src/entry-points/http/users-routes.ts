@@ -5,9 +5,9 @@ import { encodeBalance, UserIdParams, UserTransactionListQuery } from '@paygate/
 import { DomainError } from '@paygate/domain';
 
 import type { Services } from '../../deps';
+import { getBalance, listTransactions } from '../../services/transaction-reads';
 import { authOf } from './context';
 import type { Limits } from './limits';
-import { listPage } from './list-page';
 import { methodNotAllowed } from './method-not-allowed';
 import { decode } from './validate';
 
@@ -22,9 +22,7 @@ export function usersRouter(services: Services, limits: Limits): Router {
     .route('/:user_id/balance')
     .get(limits.balance, ownUserOnly, async (_req, res) => {
       const auth = authOf(res);
-      const balance = await services.transactions.balance(auth.user.id);
-      if (!balance) throw new DomainError('not_found', 'You have no wallet yet.');
-      res.json(encodeBalance(balance));
+      res.json(encodeBalance(await getBalance(services.transactions, auth.user.id)));
     })
     .all(limits.client, methodNotAllowed(['GET']));
 
@@ -33,7 +31,7 @@ export function usersRouter(services: Services, limits: Limits): Router {
     .get(limits.history, ownUserOnly, async (req, res) => {
       const auth = authOf(res);
       const query = decode(UserTransactionListQuery, req.query, 'query');
-      res.json(await listPage(services.transactions, { userId: auth.user.id, type: query.type }, query));
+      res.json(await listTransactions(services.transactions, { userId: auth.user.id, type: query.type }, query));
     })
     .all(limits.client, methodNotAllowed(['GET']));
 
