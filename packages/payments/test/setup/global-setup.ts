@@ -1,0 +1,23 @@
+import type { TestProject } from 'vitest/node';
+
+import { runMigrations } from '@paygate/db';
+import type { RunInfo } from '@paygate/testkit';
+import { createIsolatedRun } from '@paygate/testkit';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    run: RunInfo;
+  }
+}
+
+// One fresh, migrated database per test run, dropped afterwards.
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const run = await createIsolatedRun({
+    label: 'payments',
+    migrate: async (url) => {
+      await runMigrations(url);
+    },
+  });
+  project.provide('run', run.info());
+  return () => run.cleanup();
+}
