@@ -285,9 +285,10 @@ function expected(model: Model): Observed {
 
 function agrees(observed: Observed, model: Model): boolean {
   const want = expected(model);
-  const sameWallets = observed.wallets.every(
-    (wallet, index) => wallet.balanceMinor === want.wallets[index]?.balanceMinor && wallet.heldMinor === want.wallets[index]?.heldMinor,
-  );
+  const sameWallets = observed.wallets.every((wallet, index) => {
+    const wanted = want.wallets[index];
+    return wanted !== undefined && wallet.balanceMinor === wanted.balanceMinor && wallet.heldMinor === wanted.heldMinor;
+  });
   if (!sameWallets || observed.statuses.size !== want.statuses.size) return false;
   for (const [key, value] of want.statuses) {
     const seen = observed.statuses.get(key);
