@@ -1,6 +1,5 @@
 import express from 'express';
 import type { Express } from 'express';
-import type { Logger } from 'pino';
 
 import type { BankConfig } from './config';
 import type { Pool } from './data-access/database';
@@ -12,7 +11,8 @@ import { paymentsRoutes } from './entry-points/http/payments-routes';
 import { echoRequestId } from './entry-points/http/request-id';
 import { systemRoutes } from './entry-points/http/system-routes';
 import type { Bank } from './services/bank';
-import type { Metrics } from './services/metrics';
+import type { Metrics } from './infra/metrics';
+import type { Logger } from './infra/logger';
 
 export interface AppDeps {
   bank: Bank;

@@ -1,6 +1,4 @@
 import type { Express } from 'express';
-import pino from 'pino';
-import type { Logger } from 'pino';
 
 import { createApp } from './app';
 import type { BankConfig } from './config';
@@ -9,7 +7,9 @@ import { createRandom, randomSeed } from './random';
 import { Bank } from './services/bank';
 import type { Clock } from './services/clock';
 import { systemClock } from './services/clock';
-import { createMetrics } from './services/metrics';
+import { createMetrics } from './infra/metrics';
+import type { Logger } from './infra/logger';
+import { createLogger } from './infra/logger';
 
 export interface BankSimDeps {
   config: BankConfig;
@@ -35,7 +35,7 @@ export interface BankSim {
  */
 export async function startBankSim(deps: BankSimDeps): Promise<BankSim> {
   const { config } = deps;
-  const logger = deps.logger ?? pino({ level: config.logLevel });
+  const logger = deps.logger ?? createLogger(config.logLevel);
   await prepareBankDatabase(config.database, logger);
   const pool = createBankPool(config.database, logger);
   // The bank is built after its metrics, which read its held answers: a late-bound reference.

@@ -1,18 +1,18 @@
 import type { Server } from 'node:http';
 
-import pino from 'pino';
-import type { Logger } from 'pino';
 
 import { startBankSim } from './bank-sim';
 import type { BankSim } from './bank-sim';
 import { ConfigError, loadConfig } from './config';
 import type { BankConfig } from './config';
+import type { Logger } from './infra/logger';
+import { createLogger } from './infra/logger';
 
 /** Process entry: config, database, listen, and a graceful stop on SIGTERM or SIGINT. */
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   const sim = await startOrExit(config, logger);
 
   const server = sim.app.listen(config.http.port, config.http.host, () => {

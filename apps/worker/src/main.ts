@@ -3,7 +3,7 @@ import { createPool } from '@paygate/db';
 import { ConfigError, loadConfig } from './config';
 import type { WorkerConfig } from './config';
 import { createLogger } from './infra/logger';
-import { startMetricsServer } from './metrics';
+import { startMetricsServer } from './infra/metrics';
 import { createWorker } from './worker';
 
 /** Process entry: config, dependencies, the metrics server, the worker, and a graceful stop on SIGTERM/SIGINT. */

@@ -1,6 +1,5 @@
-import type { Channel, ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 
-import { AMQP_HEADERS, encodeTransactionMessage } from '@paygate/contracts';
 import type { OutboxMessage, Pool } from '@paygate/db';
 import {
   OUTBOX_CHANNEL,
@@ -9,23 +8,24 @@ import {
   RetentionRepository,
   SettlementRepository,
 } from '@paygate/db';
-import { CircuitBreaker } from '@paygate/domain';
+import { CircuitBreaker, settlesWithin } from '@paygate/domain';
 
 import type { WorkerConfig } from './config';
 import type { MessageHandler } from './entry-points/amqp/consumers';
-import { consumeProcessQueue, InFlight } from './entry-points/amqp/consumers';
+import { InFlight } from './entry-points/amqp/consumers';
 import { createProcessTransactionHandler } from './entry-points/amqp/process-transaction-handler';
 import { AmqpConnection } from './infra/amqp-connection';
-import { ConfirmPublisher } from './infra/amqp-publisher';
+import { AmqpSession } from './infra/amqp-session';
 import type { Logger } from './infra/logger';
 import { redactUrl } from './infra/logger';
 import { Periodic } from './infra/periodic';
 import { PgListener } from './infra/pg-listener';
 import type { Topology, TopologyOptions } from './infra/topology';
-import { declareTopology, topologyOf } from './infra/topology';
-import type { HealthReport, WorkerMetrics } from './metrics';
-import { createMetrics } from './metrics';
+import { topologyOf } from './infra/topology';
+import type { HealthReport, WorkerMetrics } from './infra/metrics';
+import { createMetrics } from './infra/metrics';
 import { BankClient } from './services/bank-client';
+import { publishOutboxBatch } from './services/outbox-publishing';
 import { OutboxRelay } from './services/outbox-relay';
 import { TransactionProcessor } from './services/process-transaction';
 import { Reconciler } from './services/reconciler';
@@ -62,14 +62,8 @@ export interface Worker {
   health(): Promise<HealthReport>;
 }
 
-interface Session {
-  model: ChannelModel;
-  adminChannel: Channel;
-  relayPublisher: ConfirmPublisher;
-  consumer: { cancel: () => Promise<void> } | undefined;
-  /** Every channel, consuming first: closed one by one before the connection on a graceful stop. */
-  channels: Channel[];
-}
+/** A graceful stop closes each channel within this bound, then the connection. */
+const CHANNEL_CLOSE_TIMEOUT_MS = 1_000;
 
 export function createWorker(deps: WorkerDeps): Worker {
   return new PaygateWorker(deps);
@@ -90,7 +84,7 @@ class PaygateWorker implements Worker {
   readonly #amqp: AmqpConnection;
   readonly #listener: PgListener;
   readonly #timers: Periodic[];
-  #session: Session | undefined;
+  #session: AmqpSession | undefined;
   #isStopping = false;
   #stopping: Promise<void> | undefined;
 
@@ -176,7 +170,7 @@ class PaygateWorker implements Worker {
 
   async health(): Promise<HealthReport> {
     const { pool, config } = this.#deps;
-    const isDatabaseUp = await withDeadline(pingDatabase(pool), config.database.connectionTimeoutMs).catch(() => false);
+    const isDatabaseUp = await settlesWithin(pingDatabase(pool), config.database.connectionTimeoutMs).catch(() => false);
     const checks = {
       database: isDatabaseUp ? 'up' : 'down',
       amqp: this.#session === undefined ? 'down' : 'up',
@@ -204,10 +198,8 @@ class PaygateWorker implements Worker {
         { inFlightCount: this.#inFlight.size },
         'shutdown grace ran out with handlers in flight; their messages will be redelivered',
       );
-    await withDeadline(Promise.all([this.relay.stop(), ...this.#timers.map((timer) => timer.stop())]), remainingMs());
-    // Channels first: a channel's close is queued behind its own acks, while a connection close could
-    // overtake acks still buffered for their channel (and the broker would requeue those messages).
-    for (const channel of this.#session?.channels ?? []) await withDeadline(channel.close(), 1_000).catch(() => false);
+    await settlesWithin(Promise.all([this.relay.stop(), ...this.#timers.map((timer) => timer.stop())]), remainingMs());
+    await this.#session?.closeChannels(CHANNEL_CLOSE_TIMEOUT_MS);
     await this.#amqp
       .close()
       .catch((error: unknown) => logger.warn({ err: error }, 'closing the AMQP connection failed'));
@@ -219,64 +211,24 @@ class PaygateWorker implements Worker {
   /** Runs on every (re)connection: topology first, then channels, then the consumer. */
   async #openSession(model: ChannelModel): Promise<void> {
     const { config, logger } = this.#deps;
-    const adminChannel = this.#watch(model, await model.createChannel(), 'admin');
-    await declareTopology(adminChannel, this.topologyOptions);
-    const consumeChannel = this.#watch(model, await model.createChannel(), 'consume');
-    const retryChannel = this.#watch(model, await model.createConfirmChannel(), 'retry-publish');
-    const relayChannel = this.#watch(model, await model.createConfirmChannel(), 'relay-publish');
-    const consumer = this.#isStopping
-      ? undefined
-      : await consumeProcessQueue(
-          {
-            channel: consumeChannel,
-            publisher: new ConfirmPublisher(retryChannel),
-            topology: this.topology,
-            restart: (reason) => this.#amqp.restart(model, reason),
-          },
-          {
-            prefetch: config.amqp.prefetch,
-            handler: this.#handler,
-            inFlight: this.#inFlight,
-            metrics: this.metrics,
-            logger,
-          },
-        );
-    const channels = [consumeChannel, retryChannel, relayChannel, adminChannel];
-    this.#session = { model, adminChannel, relayPublisher: new ConfirmPublisher(relayChannel), consumer, channels };
+    this.#session = await AmqpSession.open({
+      model,
+      topology: this.topology,
+      topologyOptions: this.topologyOptions,
+      consumer: { prefetch: config.amqp.prefetch, handler: this.#handler, inFlight: this.#inFlight, metrics: this.metrics },
+      isStopping: () => this.#isStopping,
+      onBroken: (reason) => this.#amqp.restart(model, reason),
+      logger,
+    });
     this.metrics.amqpConnected.set(1);
     logger.info({ prefix: config.amqp.prefix, prefetch: config.amqp.prefetch }, 'amqp: topology declared, consuming');
     this.relay.trigger();
   }
 
-  /** A channel the broker closes under us takes its consumer or confirms with it: rebuild the session. */
-  #watch<T extends Channel>(model: ChannelModel, channel: T, name: string): T {
-    channel.on('error', (error: Error) => this.#deps.logger.warn({ err: error, channel: name }, 'amqp: channel error'));
-    channel.on('close', () => {
-      if (!this.#isStopping) this.#amqp.restart(model, `channel ${name} closed`);
-    });
-    return channel;
-  }
-
   async #publishOutbox(messages: OutboxMessage[]): Promise<void> {
     const session = this.#session;
     if (session === undefined) throw new Error('no AMQP session to publish on');
-    await session.relayPublisher.publishBatchConfirmed(
-      messages.map((message) => {
-        const { requestId } = message.transaction;
-        return {
-          exchange: this.topology.exchange,
-          routingKey: message.topic,
-          content: Buffer.from(JSON.stringify(encodeTransactionMessage(message.transaction))),
-          options: {
-            persistent: true,
-            contentType: 'application/json',
-            messageId: `outbox-${message.id}`,
-            timestamp: Math.floor(message.createdAt.getTime() / 1000),
-            headers: { [AMQP_HEADERS.attempt]: 0, ...(requestId === null ? {} : { [AMQP_HEADERS.requestId]: requestId }) },
-          },
-        };
-      }),
-    );
+    await publishOutboxBatch(session.relayPublisher, this.topology, messages);
   }
 
   async #sweepOutbox(): Promise<void> {
@@ -338,18 +290,5 @@ class PaygateWorker implements Worker {
       onListening: () => this.relay.trigger(),
       random: this.#deps.random,
     });
-  }
-}
-
-/** Resolves true if `work` settled within `timeoutMs`, false otherwise (work keeps running). */
-async function withDeadline(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([work.then(() => true as const), timedOut]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -11,7 +11,7 @@ import { createPool, SettlementRepository } from '@paygate/db';
 import { CircuitBreaker } from '@paygate/domain';
 
 import { createLogger } from '../src/infra/logger';
-import { createMetrics } from '../src/metrics';
+import { createMetrics } from '../src/infra/metrics';
 import { BankClient } from '../src/services/bank-client';
 import { TransactionProcessor } from '../src/services/process-transaction';
 import { RetryPolicy } from '../src/services/retry-policy';

@@ -4,6 +4,7 @@ export * from './bank-failure';
 export * from './canonical-json';
 export * from './circuit-breaker';
 export * from './cursor';
+export * from './deadline';
 export * from './errors';
 export * from './fingerprint';
 export * from './gateway-failure';

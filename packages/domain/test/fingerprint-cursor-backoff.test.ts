@@ -10,6 +10,8 @@ import {
   encodeCursor,
   hashApiKey,
   requestFingerprint,
+  settlesWithin,
+  withTimeout,
 } from '../src';
 
 describe('requestFingerprint', () => {
@@ -98,5 +100,18 @@ describe('CircuitBreaker', () => {
     breaker.onFailure();
     expect(breaker.state).toBe('open');
     expect(breaker.retryInMs).toBe(500);
+  });
+});
+
+describe('deadlines', () => {
+  test('when the work settles in time, then it counts, a rejection included; when it does not, then false', async () => {
+    expect(await settlesWithin(Promise.resolve(1), 1_000)).toBe(true);
+    expect(await settlesWithin(Promise.reject(new Error('no')), 1_000)).toBe(true);
+    expect(await settlesWithin(new Promise(() => undefined), 5)).toBe(false);
+  });
+
+  test('when the work is slower than the timeout, then withTimeout rejects with the message', async () => {
+    await expect(withTimeout(Promise.resolve('ok'), 1_000, 'late')).resolves.toBe('ok');
+    await expect(withTimeout(new Promise(() => undefined), 5, 'late')).rejects.toThrow('late');
   });
 });

@@ -1,5 +1,7 @@
 import amqp from 'amqplib';
 
+import { withTimeout } from '@paygate/domain';
+
 /**
  * The API publishes nothing (the worker's relay does), but /health must say whether RabbitMQ answers.
  * One connection is kept and reopened on demand; a check is a passive declare of a built-in exchange.
@@ -52,12 +54,4 @@ export class AmqpProbe {
     })();
     await this.connecting;
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

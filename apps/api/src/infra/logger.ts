@@ -1,15 +1,9 @@
-import { pino } from 'pino';
+import type { Logger, LogLevel } from '@paygate/config';
+import { createLogger as createServiceLogger } from '@paygate/config';
 
-export type Logger = pino.Logger;
+export type { Logger } from '@paygate/config';
 
-/** JSON logs. Credentials never reach a log line: the redaction is a second line of defence. */
-export function createLogger(level: string, name = 'api', destination?: { write(line: string): void }): Logger {
-  const options: pino.LoggerOptions = {
-    name,
-    level,
-    base: { service: `paygate-${name}` },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['api_key', '*.api_key', 'apiKey', '*.apiKey', 'headers["x-api-key"]', 'headers.authorization', 'secret', '*.secret'], censor: '[redacted]' },
-  };
-  return destination ? pino(options, destination) : pino(options);
+/** The API's JSON logs (@paygate/config sets up every app's logger the same way). */
+export function createLogger(level: LogLevel, destination?: { write(line: string): void }): Logger {
+  return createServiceLogger({ service: 'api', level, destination });
 }

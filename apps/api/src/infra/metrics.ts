@@ -1,9 +1,10 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+
+import { createMetricsRegistry } from '@paygate/config';
 
 /** The API's Prometheus metrics, in a registry of its own so several apps can run in one test process. */
 export function createMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'paygate_api_' });
+  const registry = createMetricsRegistry('paygate_api_');
   return {
     registry,
     httpDuration: new Histogram({

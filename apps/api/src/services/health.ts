@@ -2,9 +2,9 @@ import type { Redis } from 'ioredis';
 
 import type { Dependency, HealthStatus } from '@paygate/contracts';
 import type { Pool } from '@paygate/db';
+import { withTimeout } from '@paygate/domain';
 
 import type { AmqpProbe } from '../infra/amqp-probe';
-import { withTimeout } from '../infra/amqp-probe';
 import type { Metrics } from '../infra/metrics';
 
 export interface DependencyCheck {

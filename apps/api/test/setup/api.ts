@@ -49,7 +49,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   const config = loadConfig(testEnv(overrides));
   const logLines: string[] = [];
   // Log lines are captured, so tests can assert what is (and is never) logged.
-  const logger = createLogger(overrides.LOG_LEVEL ?? 'silent', 'api', { write: (line) => void logLines.push(line) });
+  const logger = createLogger(config.logLevel, { write: (line) => void logLines.push(line) });
   const pool = createPool({
     connectionString: config.database.url,
     applicationName: 'paygate-api-test',

@@ -1,9 +1,9 @@
 import pg from 'pg';
-import type { Logger } from 'pino';
 
 import type { BankConfig } from '../config';
 import { databaseNameOf } from '../config';
 import { migrateBankDatabase } from './migrate';
+import type { Logger } from '../infra/logger';
 
 /**
  * The bank's own PostgreSQL database. The bank is a separate system from the gateway: it creates its

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 
 import type { BankControl } from '@paygate/contracts';
 import { assert, formatAmount, requestFingerprint } from '@paygate/domain';
@@ -13,7 +12,7 @@ import type { Random } from '../random';
 import type { Clock } from './clock';
 import type { ControlResult } from './controls';
 import { Controls } from './controls';
-import type { Metrics, OrderAnswer } from './metrics';
+import type { Metrics, OrderAnswer } from '../infra/metrics';
 import type { Order, OrderRequest } from './order';
 import { drawBankReference, drawOrder, drawScenario } from './order-draws';
 import type { OrderDraws } from './order-draws';
@@ -21,6 +20,7 @@ import { ResponseHolds } from './response-holds';
 import { SettlementPump } from './settlement-pump';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookPoster } from './webhook-poster';
+import type { Logger } from '../infra/logger';
 
 /**
  * The simulated bank: takes a merchant's orders, keeps them in its own database, settles each after its

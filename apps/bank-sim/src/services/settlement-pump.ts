@@ -1,12 +1,12 @@
-import type { Logger } from 'pino';
 
 import type { BankConfig } from '../config';
 import type { SettlementRepository, WebhookPlan } from '../data-access/settlement-repository';
 import type { Clock } from './clock';
 import type { Controls } from './controls';
-import type { Metrics } from './metrics';
+import type { Metrics } from '../infra/metrics';
 import type { Order } from './order';
 import type { WebhookDispatcher } from './webhook-dispatcher';
+import type { Logger } from '../infra/logger';
 
 /**
  * The bank's durable timers. The due times live in the database (settle_at, next_attempt_at), so a

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 
 import { assert, backoffDelayMs } from '@paygate/domain';
 
@@ -7,9 +6,10 @@ import type { AttemptRecord, ClaimedWebhook, WebhookRepository } from '../data-a
 import type { Random } from '../random';
 import { BatchWriter } from './batch-writer';
 import type { Clock } from './clock';
-import type { Metrics } from './metrics';
+import type { Metrics } from '../infra/metrics';
 import type { PostResult, WebhookPoster } from './webhook-poster';
 import { signedWebhookPayload } from './webhook-payload';
+import type { Logger } from '../infra/logger';
 
 /**
  * Sends due webhooks: claims as many as it has free slots (BANK_WEBHOOK_CONCURRENCY_MAX), posts each

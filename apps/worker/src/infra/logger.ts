@@ -1,31 +1,10 @@
-import { pino } from 'pino';
+import type { Logger, LogLevel } from '@paygate/config';
+import { createLogger as createServiceLogger } from '@paygate/config';
 
-export type Logger = pino.Logger;
+export type { Logger } from '@paygate/config';
+export { redactUrl } from '@paygate/config';
 
-/**
- * JSON logs. Nothing secret is logged: connection URLs are never passed to a log call (see redactUrl), and
- * the redaction below is a second line of defence.
- */
-export function createLogger(level: string): Logger {
-  return pino({
-    name: 'worker',
-    level,
-    base: { service: 'paygate-worker' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: {
-      paths: ['url', '*.url', 'password', '*.password', 'secret', '*.secret', 'headers.authorization'],
-      censor: '[redacted]',
-    },
-  });
-}
-
-/** A URL fit for a log line: the password is replaced, the rest is kept so operators see where we connect. */
-export function redactUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '[unparseable url]';
-  }
+/** The worker's JSON logs (@paygate/config sets up every app's logger the same way). */
+export function createLogger(level: LogLevel): Logger {
+  return createServiceLogger({ service: 'worker', level });
 }

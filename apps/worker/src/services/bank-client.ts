@@ -2,7 +2,7 @@ import type { BankOrderRequest } from '@paygate/contracts';
 import { BANK_HEADERS, BankErrorBody, BankOrder } from '@paygate/contracts';
 import { REQUEST_ID_LENGTH_MAX } from '@paygate/domain/limits';
 
-import type { WorkerMetrics } from '../metrics';
+import type { WorkerMetrics } from '../infra/metrics';
 
 /**
  * The bank protocol (packages/contracts/src/bank.ts) over fetch, authenticated as the gateway's merchant

@@ -1,7 +1,7 @@
 import type { OutboxMessage, OutboxRepository } from '@paygate/db';
 
 import type { Logger } from '../infra/logger';
-import type { WorkerMetrics } from '../metrics';
+import type { WorkerMetrics } from '../infra/metrics';
 
 /**
  * Moves committed outbox rows to RabbitMQ. It runs when PostgreSQL notifies a commit (paygate_outbox), on

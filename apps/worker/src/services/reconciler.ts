@@ -3,7 +3,7 @@ import type { CircuitBreaker } from '@paygate/domain';
 import { applyBankOrder, failTransaction } from '@paygate/payments';
 
 import type { Logger } from '../infra/logger';
-import type { WorkerMetrics } from '../metrics';
+import type { WorkerMetrics } from '../infra/metrics';
 import type { BankClient } from './bank-client';
 import { describeBankFailure } from './bank-client';
 

@@ -1,7 +1,7 @@
 import type { RetentionRepository } from '@paygate/db';
 
 import type { Logger } from '../infra/logger';
-import type { WorkerMetrics } from '../metrics';
+import type { WorkerMetrics } from '../infra/metrics';
 
 /**
  * Deletes what has outlived its purpose: idempotency keys past their TTL (24 h by default, as DESIGN.md

@@ -6,7 +6,7 @@ import { createPool, SettlementRepository } from '@paygate/db';
 import type { WorkerConfig } from '../../src/config';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/infra/logger';
-import { startMetricsServer } from '../../src/metrics';
+import { startMetricsServer } from '../../src/infra/metrics';
 import type { Worker } from '../../src/worker';
 import { createWorker } from '../../src/worker';
 import type { Order } from '@paygate/bank-sim';

@@ -5,7 +5,7 @@ import type { Request, RequestHandler } from 'express';
 import { assert } from '@paygate/domain';
 
 import type { BankConfig } from '../../config';
-import type { Metrics } from '../../services/metrics';
+import type { Metrics } from '../../infra/metrics';
 import { BankHttpError } from './errors';
 
 /**

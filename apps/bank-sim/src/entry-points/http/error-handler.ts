@@ -1,9 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from 'pino';
 
 import type { BankErrorBody } from '@paygate/contracts';
 
 import { BankHttpError } from './errors';
+import type { Logger } from '../../infra/logger';
 
 /** The one place where errors become HTTP answers. No stack trace ever leaves. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {

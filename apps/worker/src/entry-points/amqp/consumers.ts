@@ -1,12 +1,12 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 
 import { AMQP_HEADERS } from '@paygate/contracts';
-import { assert } from '@paygate/domain';
+import { assert, settlesWithin } from '@paygate/domain';
 
 import type { ConfirmPublisher } from '../../infra/amqp-publisher';
 import type { Logger } from '../../infra/logger';
 import type { Topology } from '../../infra/topology';
-import type { WorkerMetrics } from '../../metrics';
+import type { WorkerMetrics } from '../../infra/metrics';
 
 /**
  * The worker's router: queue -> handler. This is the only place that touches a delivery: ack, nack,
@@ -201,13 +201,6 @@ export class InFlight {
   /** Resolves true when every handler finished, false when `timeoutMs` ran out first. */
   async drain(timeoutMs: number): Promise<boolean> {
     if (this.#running.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const finished = Promise.allSettled([...this.#running]).then(() => true as const);
-    const result = await Promise.race([finished, timedOut]);
-    clearTimeout(timer);
-    return result;
+    return settlesWithin(Promise.allSettled([...this.#running]), timeoutMs);
   }
 }

@@ -2,7 +2,7 @@ import { AMQP_HEADERS, TransactionMessage } from '@paygate/contracts';
 import { REQUEST_ID_LENGTH_MAX } from '@paygate/domain/limits';
 
 import type { Logger } from '../../infra/logger';
-import type { WorkerMetrics } from '../../metrics';
+import type { WorkerMetrics } from '../../infra/metrics';
 import type { ProcessCommand, ProcessOutcome, TransactionProcessor } from '../../services/process-transaction';
 import type { RetryPolicy } from '../../services/retry-policy';
 import type { HandlerResult, IncomingMessage } from './consumers';

@@ -2,7 +2,10 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+
+import { createMetricsRegistry } from '@paygate/config';
 
 import type { BreakerState } from '@paygate/domain';
 
@@ -15,8 +18,7 @@ export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, ha
 
 /** `breakerState` is read at scrape time: an open breaker turns half-open by the clock, not by an event. */
 export function createMetrics(sources: { breakerState: () => BreakerState }) {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'paygate_worker_' });
+  const registry = createMetricsRegistry('paygate_worker_');
   return {
     registry,
     processed: new Counter({
@@ -126,8 +128,13 @@ export async function startMetricsServer(options: {
         (report) =>
           response
             .writeHead(report.isHealthy ? 200 : 503, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ status: report.isHealthy ? 'ok' : 'unavailable', checks: report.checks })),
-        () => response.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"unavailable"}'),
+            .end(
+              JSON.stringify({ status: report.isHealthy ? 'healthy' : 'unhealthy', service: 'paygate-worker', checks: report.checks }),
+            ),
+        () =>
+          response
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end('{"status":"unhealthy","service":"paygate-worker"}'),
       );
       return;
     }

@@ -1,4 +1,7 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+
+import { createMetricsRegistry } from '@paygate/config';
 
 /** Order answers, settlements and webhook deliveries, on a registry per bank so tests can run several. */
 export type OrderAnswer =
@@ -22,8 +25,7 @@ export interface MetricSources {
 }
 
 export function createMetrics(sources: MetricSources): Metrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'bank_sim_' });
+  const registry = createMetricsRegistry('bank_sim_');
   return {
     registry,
     ordersTotal: new Counter({
