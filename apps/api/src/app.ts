@@ -2,12 +2,18 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 
+import { buildOpenApiDocument } from '@paygate/contracts/openapi';
+
 import type { ApiDeps, Services } from './deps';
 import { buildServices } from './deps';
 import { errorHandler, notFound } from './entry-points/http/error-handler';
 import { requestId } from './entry-points/http/request-id';
 import { requestLog } from './entry-points/http/request-log';
+import { routeTemplateMatcher } from './entry-points/http/route-template';
 import { router } from './entry-points/http/router';
+
+/** The routes the contract documents: their templates label metrics and logs. */
+const OPENAPI_PATHS = buildOpenApiDocument().paths ?? {};
 
 /** The express app, without listen(), so tests run it in-process on port 0. */
 export function createApp(deps: ApiDeps): { app: express.Express; services: Services } {
@@ -19,7 +25,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; services: Serv
   app.set('trust proxy', deps.config.http.trustProxy);
   app.set('query parser', 'simple');
   app.use(requestId());
-  app.use(requestLog(deps.logger, deps.metrics));
+  app.use(requestLog(deps.logger, deps.metrics, routeTemplateMatcher(Object.keys(OPENAPI_PATHS))));
   app.use(
     helmet({
       // The docs page (swagger-ui) needs inline styles; scripts stay same-origin only.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HealthWire, LivenessWire } from '@paygate/contracts';
 
 import type { TestApi } from './setup/api';
-import { call, getAs, givenUser, postDeposit, startApi } from './setup/api';
+import { call, getAs, givenUser, newKey, postDeposit, startApi } from './setup/api';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -186,13 +186,28 @@ describe('docs and metrics', () => {
     expect(await docs.text()).toContain('swagger-ui');
   });
 
-  test('when requests were served, then /metrics has the latency histogram by route and status', async () => {
+  test('when requests were served, then /metrics has the latency histogram by route template and status', async () => {
     const user = await givenUser();
     await getAs(api, user, `/api/v1/users/${user.id}/balance`);
     const metrics = await fetch(`${api.baseUrl}/metrics`).then((response) => response.text());
     expect(metrics).toContain(
-      'paygate_api_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/users/:user_id/balance",status="200"}',
+      'paygate_api_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/users/{user_id}/balance",status="200"}',
     );
     expect(metrics).toContain('paygate_api_process_resident_memory_bytes');
+  });
+
+  // Goal: error rates per endpoint can be read. Method: a 422, a 401 and a 404 on known routes, and an unknown path.
+  test('when answers are errors, then they carry their route template too: 422, 401, and unmatched for unknown paths', async () => {
+    const user = await givenUser();
+    await postDeposit(api, user, '-1');
+    await call(api.baseUrl, '/api/v1/withdrawals', { headers: { 'idempotency-key': newKey() }, body: { amount: '1.00' } });
+    await getAs(api, user, '/api/v1/deposits/999999999');
+    await call(api.baseUrl, '/api/v1/no-such-thing');
+    const metrics = await fetch(`${api.baseUrl}/metrics`).then((response) => response.text());
+    const countOf = (labels: string) => metrics.match(new RegExp(`paygate_api_http_request_duration_seconds_count\\{${labels}\\} (\\d+)`))?.[1];
+    expect(countOf('method="POST",route="/api/v1/deposits",status="422"')).toBeDefined();
+    expect(countOf('method="POST",route="/api/v1/withdrawals",status="401"')).toBeDefined();
+    expect(countOf('method="GET",route="/api/v1/deposits/\\{id\\}",status="404"')).toBeDefined();
+    expect(countOf('method="GET",route="unmatched",status="401"')).toBeDefined();
   });
 });

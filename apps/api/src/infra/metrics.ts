@@ -9,14 +9,14 @@ export function createMetrics() {
     registry,
     httpDuration: new Histogram({
       name: 'paygate_api_http_request_duration_seconds',
-      help: 'HTTP request latency by method, route and status.',
+      help: 'HTTP request latency by method, route template (from the OpenAPI paths; unmatched otherwise) and status.',
       labelNames: ['method', 'route', 'status'] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
     transactionsCreated: new Counter({
       name: 'paygate_api_transactions_created_total',
-      help: 'Create requests by type and outcome (created, replayed, insufficient_balance, ...).',
+      help: 'Create requests by type and outcome: created, insufficient_balance, replayed.',
       labelNames: ['type', 'outcome'] as const,
       registers: [registry],
     }),

@@ -23,13 +23,14 @@ export function createMetrics(sources: { breakerState: () => BreakerState }) {
     registry,
     processed: new Counter({
       name: 'paygate_worker_processed_total',
-      help: 'Messages handled from the process queue, by outcome (submitted, settled, retried, failed, poison, ...).',
+      help:
+        'Messages handled from the process queue, by outcome: submitted, settled_success, settled_failed, retry, wait_for_breaker, failed, left_for_reconciler, already_submitted, already_final, unknown_transaction, poison, error.',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
     retries: new Counter({
       name: 'paygate_worker_retries_total',
-      help: 'Messages sent to a delay queue for another attempt, by the kind of failure.',
+      help: 'Messages sent to a delay queue for another attempt, by the kind of failure: timeout, network, http, bad_response, internal_error.',
       labelNames: ['kind'] as const,
       registers: [registry],
     }),

@@ -3,13 +3,16 @@ import type { RequestHandler } from 'express';
 import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 
-/** One log line and one latency observation per request, labelled by route pattern (not raw path). */
-export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
+/**
+ * One log line and one latency observation per request, labelled by its route template (not the raw path),
+ * for every answer: a 422 from a route's validation and a 401 from authentication alike.
+ */
+export function requestLog(logger: Logger, metrics: Metrics, routeOf: (path: string) => string): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    const route = routeOf(req.path);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeLabel(req.baseUrl, req.route as { path?: unknown } | undefined);
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       const line = {
         request_id: res.locals.requestId,
@@ -24,10 +27,4 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
     });
     next();
   };
-}
-
-function routeLabel(baseUrl: string, route: { path?: unknown } | undefined): string {
-  if (!route || typeof route.path !== 'string') return 'unmatched';
-  const label = `${baseUrl}${route.path}`;
-  return label.length > 1 && label.endsWith('/') ? label.slice(0, -1) : label;
 }
