@@ -1,6 +1,11 @@
 // Goal: on SIGTERM the API stops taking requests, finishes the ones in flight, and exits cleanly.
-// Method: hold the wallet's row lock so a withdrawal is mid-flight, send SIGTERM, release the lock.
+// Method: hold the wallet's row lock so a withdrawal is mid-flight (seen waiting on the lock in
+// pg_stat_activity), send SIGTERM, see the server refuse connections, release the lock.
+import http from 'node:http';
+
 import { afterAll, describe, expect, test } from 'vitest';
+
+import { waitFor } from '@paygate/testkit';
 
 import type { TestApi } from './setup/api';
 import { givenUser, postWithdrawal, startApi, testEnv } from './setup/api';
@@ -19,11 +24,17 @@ describe('graceful shutdown', () => {
       await locker.query('BEGIN');
       await locker.query("SELECT 1 FROM accounts WHERE user_id = $1 AND kind = 'wallet' FOR UPDATE", [user.id]);
       const inFlight = postWithdrawal({ baseUrl: processApi.baseUrl } as TestApi, user, '1.00');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await waitFor(async () => {
+        const { rows } = await helper!.pool.query<{ count: string }>(
+          "SELECT count(*) AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        );
+        return Number(rows[0]?.count) > 0 ? true : undefined;
+      }, 'the withdrawal to wait on the wallet lock');
       processApi.child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const refused = await fetch(`${processApi.baseUrl}/health`).then(() => 'served', () => 'refused');
-      expect(refused).toBe('refused');
+      await waitFor(
+        async () => ((await isRefused(`${processApi.baseUrl}/health`)) ? true : undefined),
+        'the server to stop taking connections',
+      );
       await locker.query('COMMIT');
       const answer = await inFlight;
       expect(answer.status).toBe(202);
@@ -35,3 +46,14 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+/** Whether a new connection (never a kept-alive one) to the server is refused. */
+function isRefused(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = http.get(url, { agent: false }, (response) => {
+      response.resume();
+      resolve(false);
+    });
+    request.on('error', () => resolve(true));
+  });
+}

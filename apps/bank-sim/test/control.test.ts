@@ -5,6 +5,8 @@ import { networkInterfaces } from 'node:os';
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
+import { waitFor } from '@paygate/testkit';
+
 import { isLoopbackAddress } from '../src/entry-points/http/loopback';
 import {
   asOrder,
@@ -12,7 +14,6 @@ import {
   createTestRun,
   newOrder,
   startBank,
-  waitFor,
   waitForSettled,
   waitForWebhooksFinished,
 } from './setup/bank';
@@ -100,11 +101,11 @@ describe('POST /control', () => {
     const found = await waitFor(async () => {
       const answer = await bank.get(`/v1/payments/${key}`);
       return answer.status === 200 ? answer : undefined;
-    });
+    }, 'the held order');
     const [delivery] = await receiver.waitForWebhooks(key, 1);
     expect(delivery!.body).toMatchObject({ bank_reference: asOrder(found).bank_reference, status: 'success' });
     // The held answer is let go as soon as the client hangs up, not after BANK_HANG_MS.
-    await waitFor(() => (bank.bank.holds.heldCount === 0 ? true : undefined), undefined, 'the hold to be released');
+    await waitFor(() => (bank.bank.holds.heldCount === 0 ? true : undefined), 'the hold to be released');
   });
 
   test('when mode is hang and the client waits longer than BANK_HANG_MS, then the answer comes late', async () => {

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { verifySignature } from '@paygate/domain';
 
-import { asOrder, call, createTestRun, newOrder, STATE_WAIT_MS, TEST_WEBHOOK_SECRET, waitFor } from './setup/bank';
+import { waitFor } from '@paygate/testkit';
+
+import { asOrder, call, createTestRun, newOrder, STATE_WAIT_MS, TEST_WEBHOOK_SECRET } from './setup/bank';
 import type { TestRun } from './setup/bank';
 import { startChildBank } from './setup/child-bank';
 import type { ChildBank } from './setup/child-bank';
@@ -98,8 +100,8 @@ describe('a bank killed and started again', () => {
 
     await waitFor(
       () => (placed.every((order) => receiver.webhooksFor(order.key).length > 0) ? true : undefined),
-      STATE_WAIT_MS * 2,
       'a webhook for every order',
+      { timeoutMs: STATE_WAIT_MS * 2 },
     );
     const delivered = placed.flatMap((order) => receiver.webhooksFor(order.key));
     expect(new Set(delivered.map((delivery) => delivery.body.bank_reference))).toEqual(
@@ -131,8 +133,8 @@ describe('a bank killed and started again', () => {
     const placed = await placeOrders(first, 3);
     await waitFor(
       () => (placed.every((order) => receiver.webhooksFor(order.key).length > 0) ? true : undefined),
-      STATE_WAIT_MS,
       'a refused attempt for every order',
+      { timeoutMs: STATE_WAIT_MS },
     );
 
     await first.kill('SIGKILL');
@@ -147,8 +149,8 @@ describe('a bank killed and started again', () => {
           ? current
           : undefined;
       },
-      STATE_WAIT_MS * 2,
       'every webhook delivered after the restart',
+      { timeoutMs: STATE_WAIT_MS * 2 },
     );
     expect(rows.map((row) => row.webhook_count)).toEqual([1, 1, 1]);
     for (const order of placed) {

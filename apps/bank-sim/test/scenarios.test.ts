@@ -3,7 +3,9 @@
 // Method: weights of 1, so every request takes the scenario; each bank on a database of its own.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { asOrder, createTestRun, newOrder, startBank, waitFor, waitForSettled } from './setup/bank';
+import { waitFor } from '@paygate/testkit';
+
+import { asOrder, createTestRun, newOrder, startBank, waitForSettled } from './setup/bank';
 import type { TestBank } from './setup/bank';
 import { startReceiver } from './setup/receiver';
 import type { Receiver } from './setup/receiver';
@@ -61,7 +63,7 @@ describe('error scenarios from the environment', () => {
       const found = await waitFor(async () => {
         const answer = await bank.get(`/v1/payments/${key}`);
         return answer.status === 200 ? answer : undefined;
-      });
+      }, 'the held order');
       expect(await waitForSettled(bank, asOrder(found).bank_reference)).toMatchObject({ status: 'success' });
       await receiver.waitForWebhooks(key, 1);
     });

@@ -2,9 +2,12 @@
  * Goal: the detail page follows a transaction live while it is pending or processing, and stops asking
  * once it is terminal (success or failed), or after the polling time limit.
  * Method: the real page against a local server that plays a transaction's life, one answer per request,
- * with a 50 ms poll interval; requests are counted after the end to prove polling stopped.
+ * with a 50 ms poll interval. That polling stopped is read as a state, never by waiting to see nothing
+ * happen: the interval the page's query would poll at next is `false`, and the server saw exactly one
+ * request per state played.
  */
 import type { TransactionStatus } from '@paygate/domain/transaction-status';
+import type { QueryClient } from '@tanstack/react-query';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -32,13 +35,21 @@ async function playLife(statuses: TransactionStatus[]): Promise<LocalServer> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const detailRequests = () => server?.requestsTo('GET', '/api/v1/deposits/7').length ?? 0;
+
+/** The interval at which the page would poll the transaction next: false once it has stopped. */
+function nextPollIntervalMs(queryClient: QueryClient): number | false | undefined {
+  const query = queryClient.getQueryCache().findAll().find((candidate) => candidate.queryKey.includes('transaction'));
+  const observer = query?.observers[0];
+  if (query === undefined || observer === undefined) return undefined;
+  const interval = observer.options.refetchInterval;
+  return typeof interval === 'function' ? interval(query) : interval;
+}
 
 describe('transaction detail polling', () => {
   test('when the deposit goes pending -> processing -> success, then the page follows it and then stops asking', async () => {
     server = await playLife(['pending', 'pending', 'processing', 'processing', 'success']);
-    renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+    const { deps } = renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
 
     const status = await screen.findByTestId('detail-status');
     expect(within(status).getByTestId('status-badge')).toHaveAttribute('data-status', 'pending');
@@ -59,49 +70,45 @@ describe('transaction detail polling', () => {
       'success',
     ]);
 
-    const afterSuccess = detailRequests();
-    expect(afterSuccess).toBe(5);
-    await sleep(POLL_MS * 10);
-    expect(detailRequests()).toBe(afterSuccess);
+    expect(detailRequests()).toBe(5);
+    expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
   });
 
   test('when the transaction fails, then polling stops and the error code and message are shown', async () => {
     server = await playLife(['processing', 'failed']);
-    renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+    const { deps } = renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
 
     const failure = await screen.findByTestId('detail-failure', {}, { timeout: 5_000 });
     expect(failure).toHaveTextContent('The bank declined the payment');
     expect(screen.getByTestId('detail-error-code')).toHaveTextContent('bank_declined');
 
-    const afterFailure = detailRequests();
-    await sleep(POLL_MS * 10);
-    expect(detailRequests()).toBe(afterFailure);
+    expect(detailRequests()).toBe(2);
+    expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
   });
 
   test('when the transaction is already terminal, then it is asked for once', async () => {
     server = await playLife(['success']);
-    renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+    const { deps } = renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
 
     expect(await screen.findByTestId('detail-status')).toHaveTextContent('Success');
-    await sleep(POLL_MS * 10);
     expect(detailRequests()).toBe(1);
+    expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
   });
 
   test('when it stays pending past the polling limit, then polling stops and "Check again" asks once more', async () => {
     server = await playLife(['pending']);
     const user = userEvent.setup();
-    renderApp({
+    const { deps } = renderApp({
       baseUrl: server.baseUrl,
       path: '/deposits/7',
       settings: { detailPollIntervalMs: POLL_MS, detailPollDurationMaxMs: POLL_MS * 6 },
     });
 
     expect(await screen.findByTestId('detail-poll-expired', {}, { timeout: 5_000 })).toHaveTextContent('Still pending');
-    // A poll sent just before the limit may still be on its way; count from after it landed.
-    await sleep(POLL_MS * 2);
+    expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
+    // A poll sent just before the limit may still be on its way: count from once nothing is fetching.
+    await waitFor(() => expect(deps.queryClient.isFetching()).toBe(0));
     const atExpiry = detailRequests();
-    await sleep(POLL_MS * 6);
-    expect(detailRequests()).toBe(atExpiry);
 
     await user.click(screen.getByRole('button', { name: 'Check again' }));
     await waitFor(() => expect(detailRequests()).toBeGreaterThan(atExpiry));
@@ -112,14 +119,14 @@ describe('transaction detail polling', () => {
       status: 404,
       body: { error: 'not_found', message: 'Not found', request_id: 'r' },
     }));
-    renderApp({ baseUrl: server.baseUrl, path: '/deposits/9', settings: { detailPollIntervalMs: POLL_MS } });
+    const { deps } = renderApp({ baseUrl: server.baseUrl, path: '/deposits/9', settings: { detailPollIntervalMs: POLL_MS } });
 
     expect(await screen.findByTestId('detail-error')).toHaveTextContent('We could not find deposit #9');
     expect(screen.getByRole('link', { name: 'Look for withdrawal #9 instead' })).toHaveAttribute(
       'href',
       '/withdrawals/9',
     );
-    await sleep(POLL_MS * 5);
     expect(server.requests).toHaveLength(1);
+    expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
   });
 });

@@ -4,7 +4,9 @@
 // 503 until the test sees paygate_worker_breaker_state = 2 on /metrics, then behaves.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { givenTransaction, givenUserWithWallet, waitFor, waitForStatus } from './setup/fixtures';
+import { waitFor } from '@paygate/testkit';
+
+import { givenTransaction, givenUserWithWallet, waitForStatus } from './setup/fixtures';
 import type { TestWorld } from './setup/worker';
 import { startWorld } from './setup/worker';
 
@@ -51,7 +53,9 @@ describe('bank circuit breaker', () => {
     expect(attempts.slice(0, 4)).toEqual([0, 1, 2, 3]);
     expect(attempts.filter((attempt) => attempt === 3).length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...attempts)).toBe(postCount - 1);
-    const waitCopy = world.probe.tappedFor(id).find((message, index) => index > 3 && message.headers['x-attempt'] === 3);
+    const waitCopy = world.probe
+      .tappedFor(id)
+      .find((message, index) => index > 3 && message.headers['x-attempt'] === 3);
     expect(waitCopy?.headers['x-retry-reason']).toMatch(/HTTP 503/);
     expect(await world.metric('paygate_worker_breaker_state')).toBe(0);
   });

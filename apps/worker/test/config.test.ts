@@ -17,7 +17,11 @@ describe('loadConfig', () => {
       queueExpiresMs: undefined,
       prefetch: 16,
     });
-    expect(config.bank).toMatchObject({ url: 'http://127.0.0.1:8001', apiKey: 'dev-bank-api-key-change-me', timeoutMs: 5_000 });
+    expect(config.bank).toMatchObject({
+      url: 'http://127.0.0.1:8001',
+      apiKey: 'dev-bank-api-key-change-me',
+      timeoutMs: 5_000,
+    });
     expect(config.metrics).toMatchObject({ port: 9101 });
     expect(config.retry).toEqual({ horizonMs: 1_800_000, baseMs: 1_000, capMs: 600_000 });
     expect(config.breaker).toEqual({ failureCountThreshold: 5, cooldownMs: 30_000 });
@@ -73,7 +77,11 @@ describe('loadConfig', () => {
       loadConfig({ WORKER_PREFETCH: '0', AMQP_URL: 'http://rabbit', NODE_ENV: 'prod' });
       expect.unreachable();
     } catch (error) {
-      expect((error as ConfigError).problems.map((problem) => problem.variable).sort()).toEqual(['AMQP_URL', 'NODE_ENV', 'WORKER_PREFETCH']);
+      expect((error as ConfigError).problems.map((problem) => problem.variable).sort()).toEqual([
+        'AMQP_URL',
+        'NODE_ENV',
+        'WORKER_PREFETCH',
+      ]);
     }
   });
 
@@ -99,7 +107,9 @@ describe('topology and retry delays', () => {
   test('when a delay is drawn, then it is one of the buckets and grows with the attempt', () => {
     const policy = new RetryPolicy(60_000, 100, 1_000, () => 0.999);
     expect(policy.bucketsMs).toEqual([100, 200, 400, 800, 1_000]);
-    expect([0, 1, 2, 3, 4, 20].map((attemptIndex) => policy.delayMs(attemptIndex))).toEqual([100, 100, 200, 400, 800, 800]);
+    expect([0, 1, 2, 3, 4, 20].map((attemptIndex) => policy.delayMs(attemptIndex))).toEqual([
+      100, 100, 200, 400, 800, 800,
+    ]);
     expect(new RetryPolicy(60_000, 100, 1_000, () => 0).delayMs(4)).toBe(100);
   });
 

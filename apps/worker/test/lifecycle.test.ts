@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 
-import { givenTransaction, givenUserWithWallet, sleep, transactionOf, waitFor, waitForStatus } from './setup/fixtures';
+import { waitFor } from '@paygate/testkit';
+
+import { givenTransaction, givenUserWithWallet, transactionOf, waitForStatus } from './setup/fixtures';
 import type { TcpProxy } from './setup/tcp-proxy';
 import { startTcpProxy } from './setup/tcp-proxy';
 import type { TestWorld } from './setup/worker';
@@ -45,11 +47,11 @@ describe('broker connection and shutdown', () => {
     await waitFor(() => (world.worker.isAmqpConnected ? undefined : true), 'the worker to notice');
     expect(await health()).toEqual({
       status: 503,
-      body: { status: 'unavailable', checks: { database: 'up', amqp: 'down' } },
+      body: { status: 'unhealthy', service: 'paygate-worker', checks: { database: 'up', amqp: 'down' } },
     });
     await world.bank.control({ reset: true });
+    // Without a session the relay does not even try to publish: the row waits in the outbox.
     const createdWhileDown = await givenTransaction(world.pool, userId, 'deposit', 1_200n);
-    await sleep(300);
     expect((await transactionOf(world.pool, createdWhileDown)).status).toBe('pending');
     proxy.setAccepting(true);
 
@@ -78,8 +80,13 @@ describe('broker connection and shutdown', () => {
     const startedAtMs = Date.now();
     await world.worker.stop();
     const stopMs = Date.now() - startedAtMs;
+    // Stopped: no listener, no relay, no consumer; the new row stays in the outbox, unpublished.
     const afterStop = await givenTransaction(world.pool, userId, 'deposit', 1_400n);
-    await sleep(300);
+    const { rows: waiting } = await world.pool.query(
+      'SELECT 1 FROM outbox WHERE transaction_id = $1 AND published_at IS NULL',
+      [afterStop],
+    );
+    expect(waiting).toHaveLength(1);
 
     expect(stopMs).toBeLessThan(world.config.shutdown.graceMs);
     expect((await transactionOf(world.pool, id)).bankReference).toMatch(/^BNK-/);

@@ -4,14 +4,10 @@
 // queue on the exchange that timestamps each message, and pg_terminate_backend on the listener.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { waitFor } from '@paygate/testkit';
+
 import { transactionIdOf } from './setup/amqp';
-import {
-  givenTransaction,
-  givenTransactionWithLostMessage,
-  givenUserWithWallet,
-  sleep,
-  waitFor,
-} from './setup/fixtures';
+import { givenTransaction, givenTransactionWithLostMessage, givenUserWithWallet } from './setup/fixtures';
 import type { TestWorld } from './setup/worker';
 import { startWorld } from './setup/worker';
 
@@ -20,7 +16,9 @@ let world: TestWorld;
 beforeAll(async () => {
   // Webhooks are only recorded here: applying them is not under test, and it would add load to the
   // process whose timing this suite measures.
-  world = await startWorld('relay', { OUTBOX_SWEEP_INTERVAL_MS: '60000' }, { receiverMode: 'record' });
+  // The sweep is ten minutes away: whatever the tests see published came from a NOTIFY wake-up or a
+  // relisten, never from the safety-net sweep.
+  world = await startWorld('relay', { OUTBOX_SWEEP_INTERVAL_MS: '600000' }, { receiverMode: 'record' });
 });
 
 afterAll(async () => {
@@ -34,45 +32,20 @@ async function listenerPid(): Promise<number | undefined> {
   return rows.length === 1 ? rows[0]?.pid : undefined;
 }
 
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
-}
-
 describe('outbox relay', () => {
-  // A timing test on a shared 2-core box: a round measured while another process hogs the CPU is repeated
-  // (at most twice) rather than failing the build; each round is a fresh set of 20 rows.
-  test(
-    'when rows are committed one by one, then the median commit-to-consume latency is under 50 ms',
-    { retry: 2 },
-    async () => {
-      const { userId } = await givenUserWithWallet(world.pool, 0n);
-      const committedAtMs = new Map<number, number>();
-      const startedAtMs = new Map<number, number>();
-      for (let index = 0; index < 20; index += 1) {
-        const startedAt = performance.now();
-        const id = await givenTransaction(world.pool, userId, 'deposit', 100n + BigInt(index));
-        committedAtMs.set(id, Date.now());
-        startedAtMs.set(id, Date.now() - (performance.now() - startedAt));
-        await sleep(25);
-      }
-      await waitFor(
-        () => ([...committedAtMs.keys()].every((id) => world.probe.tappedFor(id).length > 0) ? true : undefined),
-        'all 20 messages',
-      );
-
-      const latenciesMs = [...committedAtMs]
-        .map(([id, committedAt]) => (world.probe.tappedFor(id)[0]?.receivedAtMs ?? Number.NaN) - committedAt)
-        .sort((a, b) => a - b);
-      const fromCallMs = [...startedAtMs]
-        .map(([id, startedAt]) => (world.probe.tappedFor(id)[0]?.receivedAtMs ?? Number.NaN) - startedAt)
-        .sort((a, b) => a - b);
-      console.info(
-        `outbox relay latency over ${latenciesMs.length} rows, commit -> consume: p50 ${percentile(latenciesMs, 0.5)} ms, p95 ${percentile(latenciesMs, 0.95)} ms, max ${latenciesMs.at(-1)} ms;` +
-          ` from the start of the create call: p50 ${percentile(fromCallMs, 0.5)} ms, max ${fromCallMs.at(-1)} ms`,
-      );
-      expect(percentile(latenciesMs, 0.5)).toBeLessThan(50);
-    },
-  );
+  // Latency is measured by `pnpm bench settle`, not here; this checks the wake-up path itself.
+  test('when rows are committed one by one, then each is published on its NOTIFY wake-up, the sweep being far away', async () => {
+    const { userId } = await givenUserWithWallet(world.pool, 0n);
+    const ids: number[] = [];
+    for (let index = 0; index < 20; index += 1)
+      ids.push(await givenTransaction(world.pool, userId, 'deposit', 100n + BigInt(index)));
+    await waitFor(
+      () => (ids.every((id) => world.probe.tappedFor(id).length > 0) ? true : undefined),
+      'all 20 messages',
+    );
+    await world.probe.fence();
+    expect(ids.map((id) => world.probe.tappedFor(id).length)).toEqual(ids.map(() => 1));
+  });
 
   test('when PostgreSQL drops the LISTEN connection, then the relay listens again and publishes what came meanwhile', async () => {
     const { userId } = await givenUserWithWallet(world.pool, 0n);
@@ -80,24 +53,18 @@ describe('outbox relay', () => {
     await world.pool.query('SELECT pg_terminate_backend($1)', [pidBefore]);
     const createdWhileAway = await givenTransaction(world.pool, userId, 'deposit', 300n);
 
-    const pidAfter = await waitFor(
-      async () => {
-        const pid = await listenerPid();
-        return pid !== undefined && pid !== pidBefore ? pid : undefined;
-      },
-      'a new listener',
-      3_000,
-    );
+    const pidAfter = await waitFor(async () => {
+      const pid = await listenerPid();
+      return pid !== undefined && pid !== pidBefore ? pid : undefined;
+    }, 'a new listener');
     await waitFor(
       () => (world.probe.tappedFor(createdWhileAway).length > 0 ? true : undefined),
       'the row committed while away',
-      2_000,
     );
     const createdAfter = await givenTransaction(world.pool, userId, 'deposit', 301n);
     await waitFor(
       () => (world.probe.tappedFor(createdAfter).length > 0 ? true : undefined),
       'a row committed after relisten',
-      1_000,
     );
 
     expect(pidAfter).not.toBe(pidBefore);
@@ -111,10 +78,7 @@ describe('outbox relay', () => {
     );
     const lost = await givenTransactionWithLostMessage(world.pool, userId, 'deposit', 999n);
     // A row nobody notified about (inserted without NOTIFY): only a sweep can find it.
-    await world.pool.query(
-      "INSERT INTO outbox (topic, transaction_id) VALUES ('transactions.process', $1)",
-      [lost],
-    );
+    await world.pool.query("INSERT INTO outbox (topic, transaction_id) VALUES ('transactions.process', $1)", [lost]);
 
     await waitFor(
       () =>
@@ -123,7 +87,16 @@ describe('outbox relay', () => {
           : undefined,
       'every row',
     );
-    await sleep(300);
+    // Exactly once means no second copy is still on its way: once every row is marked published, nothing
+    // can publish it again, and the fence arrives after whatever was already routed to the tap.
+    await waitFor(async () => {
+      const { rows } = await world.pool.query<{ count: string }>(
+        'SELECT count(*) AS count FROM outbox WHERE transaction_id = ANY($1::bigint[]) AND published_at IS NULL',
+        [[...ids, lost]],
+      );
+      return Number(rows[0]?.count) === 0 ? true : undefined;
+    }, 'every row marked published');
+    await world.probe.fence();
 
     const messageIds = world.probe.tapped
       .filter((message) => [...ids, lost].includes(transactionIdOf(message) ?? 0))

@@ -147,7 +147,15 @@ describe('TransactionProcessor at the retry horizon', () => {
     // processorWith's breaker opens after 100 consecutive failures; the 101st message meets it open.
     const outcomes = [];
     for (let attemptIndex = 0; attemptIndex < 101; attemptIndex += 1) {
-      outcomes.push(await processor.process({ transactionId: id, attemptIndex, ambiguousAttemptCount: 0, lastFailure: null, requestId: null }));
+      outcomes.push(
+        await processor.process({
+          transactionId: id,
+          attemptIndex,
+          ambiguousAttemptCount: 0,
+          lastFailure: null,
+          requestId: null,
+        }),
+      );
     }
     expect(callCount).toBe(100);
     expect(outcomes.at(-1)).toMatchObject({ kind: 'wait_for_breaker' });

@@ -5,13 +5,14 @@
 // marking the outbox row published in the transaction that creates it.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 
+import { waitFor } from '@paygate/testkit';
+
 import {
   eventsOf,
   givenTransaction,
   givenTransactionWithLostMessage,
   givenUserWithWallet,
   transactionOf,
-  waitFor,
   waitForStatus,
   walletOf,
 } from './setup/fixtures';
@@ -113,7 +114,9 @@ describe('reconciler', () => {
     const failed = await waitForStatus(world.pool, id, ['failed', 'success']);
 
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'bank_unknown_order' });
-    expect(failed.errorMessage).toBe('The bank never received this withdrawal, so it was cancelled. No money moved, and the held amount is available again.');
+    expect(failed.errorMessage).toBe(
+      'The bank never received this withdrawal, so it was cancelled. No money moved, and the held amount is available again.',
+    );
     expect(Date.now() - failed.createdAt.getTime()).toBeGreaterThanOrEqual(2_000);
     expect(await walletOf(world.pool, userId)).toEqual({ balanceMinor: 5_000n, heldMinor: 0n });
     expect(await world.postsFor(id)).toHaveLength(0);

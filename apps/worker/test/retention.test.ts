@@ -3,7 +3,9 @@
 // by moving their timestamps back.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { givenTransaction, givenUserWithWallet, waitFor } from './setup/fixtures';
+import { waitFor } from '@paygate/testkit';
+
+import { givenTransaction, givenUserWithWallet } from './setup/fixtures';
 import type { TestWorld } from './setup/worker';
 import { startWorld } from './setup/worker';
 
@@ -37,7 +39,7 @@ describe('retention', () => {
     await waitFor(
       async () =>
         (await countWhere(
-          "SELECT count(*) FROM outbox WHERE published_at IS NULL AND transaction_id = ANY($1::bigint[])",
+          'SELECT count(*) FROM outbox WHERE published_at IS NULL AND transaction_id = ANY($1::bigint[])',
           ids,
         )) === 0
           ? true
@@ -66,7 +68,7 @@ describe('retention', () => {
     );
     await waitFor(
       async () =>
-        (await countWhere("SELECT count(*) FROM outbox WHERE transaction_id = ANY($1::bigint[])", old)) === 0
+        (await countWhere('SELECT count(*) FROM outbox WHERE transaction_id = ANY($1::bigint[])', old)) === 0
           ? true
           : undefined,
       'old outbox rows to go',
@@ -75,7 +77,7 @@ describe('retention', () => {
     expect(await countWhere('SELECT count(*) FROM idempotency_keys WHERE transaction_id::text = ANY($1)', fresh)).toBe(
       3,
     );
-    expect(await countWhere("SELECT count(*) FROM outbox WHERE transaction_id = ANY($1::bigint[])", fresh)).toBe(3);
+    expect(await countWhere('SELECT count(*) FROM outbox WHERE transaction_id = ANY($1::bigint[])', fresh)).toBe(3);
     expect(await countWhere('SELECT count(*) FROM transactions WHERE id::text = ANY($1)', ids)).toBe(6);
     expect(await world.metric('paygate_worker_retention_deleted_total', { kind: 'idempotency_key' })).toBe(3);
     expect(await world.metric('paygate_worker_retention_deleted_total', { kind: 'outbox' })).toBe(3);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 
 import type { BankControl, BankOrder, BankOrderRequest } from '@paygate/contracts';
-import { createIsolatedRun } from '@paygate/testkit';
+import { createIsolatedRun, waitFor } from '@paygate/testkit';
 
 import { startBankSim } from '../../src/bank-sim';
 import type { BankSim } from '../../src/bank-sim';
@@ -144,21 +144,6 @@ export function asOrder(answer: HttpAnswer): BankOrder {
   return answer.body as BankOrder;
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = STATE_WAIT_MS,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Waits for the settlement of an order, read through the public GET. */
 export function waitForSettled(testBank: TestBank, bankReferenceOrKey: string): Promise<BankOrder> {
   return waitFor(
@@ -166,8 +151,8 @@ export function waitForSettled(testBank: TestBank, bankReferenceOrKey: string): 
       const order = asOrder(await testBank.get(`/v1/payments/${encodeURIComponent(bankReferenceOrKey)}`));
       return order.status === 'pending' ? undefined : order;
     },
-    STATE_WAIT_MS,
     `order ${bankReferenceOrKey} to settle`,
+    { timeoutMs: STATE_WAIT_MS },
   );
 }
 
@@ -185,8 +170,8 @@ export function waitForWebhooksFinished(
       const isFinished = webhooks.length > 0 && webhooks.every((webhook) => webhook.isDelivered || webhook.isGivenUp);
       return isFinished ? webhooks : undefined;
     },
-    STATE_WAIT_MS,
     `the webhooks of ${bankReference} to finish`,
+    { timeoutMs: STATE_WAIT_MS },
   );
 }
 

@@ -2,7 +2,9 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { STATE_WAIT_MS, waitFor } from './bank';
+import { waitFor } from '@paygate/testkit';
+
+import { STATE_WAIT_MS } from './bank';
 
 /** One webhook as the receiver saw it. */
 export interface Delivery {
@@ -67,8 +69,8 @@ export async function startReceiver(): Promise<Receiver> {
           const matching = webhooksFor(orderKey);
           return matching.length >= count ? matching : undefined;
         },
-        timeoutMs,
         `${count} webhook(s) for order key ${orderKey}`,
+        { timeoutMs },
       ),
     stop: async () => {
       server.closeAllConnections();

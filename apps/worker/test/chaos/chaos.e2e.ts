@@ -12,10 +12,10 @@ import { describe, expect, test } from 'vitest';
 
 import type { Pool } from '@paygate/db';
 import { formatAmount } from '@paygate/domain';
-import { sleep } from '@paygate/testkit';
+import { sleep, waitFor } from '@paygate/testkit';
 
 import type { Answer, SystemUser } from '../e2e/support';
-import { api, auditLedger, statusCounts, useSystem, waitUntil } from '../e2e/support';
+import { api, auditLedger, statusCounts, useSystem } from '../e2e/support';
 
 const SIZES = {
   ci: { users: 12, operations: 300, concurrency: 12, kills: 2, bankKills: 1 },
@@ -50,9 +50,27 @@ const system = useSystem('chaos', {
   apiCount: 2,
   workerCount: 2,
   env: {
-    bank: { BANK_MIN_DELAY_MS: '5', BANK_MAX_DELAY_MS: '150', BANK_SUCCESS_RATE: '0.85', BANK_UNAVAILABLE_RATE: '0.08', BANK_TIMEOUT_RATE: '0.02', BANK_HANG_MS: '1500', BANK_SEED: String(SEED) },
-    api: { RATE_LIMIT_GLOBAL_PER_MIN: '10000000', RATE_LIMIT_BALANCE_PER_MIN: '10000000', RATE_LIMIT_TRANSACTIONS_PER_MIN: '10000000', LOG_LEVEL: 'warn' },
-    worker: { BANK_TIMEOUT_MS: '800', RECONCILE_PROCESSING_AFTER_MS: '2500', RETRY_HORIZON_MS: '600000', LOG_LEVEL: 'warn' },
+    bank: {
+      BANK_MIN_DELAY_MS: '5',
+      BANK_MAX_DELAY_MS: '150',
+      BANK_SUCCESS_RATE: '0.85',
+      BANK_UNAVAILABLE_RATE: '0.08',
+      BANK_TIMEOUT_RATE: '0.02',
+      BANK_HANG_MS: '1500',
+      BANK_SEED: String(SEED),
+    },
+    api: {
+      RATE_LIMIT_GLOBAL_PER_MIN: '10000000',
+      RATE_LIMIT_BALANCE_PER_MIN: '10000000',
+      RATE_LIMIT_TRANSACTIONS_PER_MIN: '10000000',
+      LOG_LEVEL: 'warn',
+    },
+    worker: {
+      BANK_TIMEOUT_MS: '800',
+      RECONCILE_PROCESSING_AFTER_MS: '2500',
+      RETRY_HORIZON_MS: '600000',
+      LOG_LEVEL: 'warn',
+    },
   },
 });
 
@@ -79,7 +97,11 @@ describe(`chaos (${OPERATIONS} operations, ${size.users} users, ${size.concurren
         const path = type === 'deposit' ? '/api/v1/deposits' : '/api/v1/withdrawals';
         // Clients spread over both API instances; a retry may land on the other one.
         const send = () =>
-          api(system().stack, user, path, { body: { amount: formatAmount(amountMinor) }, key: entry.key, apiUrl: pick(random, system().stack.apiUrls) });
+          api(system().stack, user, path, {
+            body: { amount: formatAmount(amountMinor) },
+            key: entry.key,
+            apiUrl: pick(random, system().stack.apiUrls),
+          });
         // A third of the clients "lose" the answer and retry with the same key, sometimes concurrently.
         const retry = random();
         if (retry < 0.15) entry.answers.push(...(await Promise.all([send(), send()])));
@@ -111,10 +133,14 @@ describe(`chaos (${OPERATIONS} operations, ${size.users} users, ${size.concurren
     await Promise.all([...Array.from({ length: size.concurrency }, client), workerKiller(), bankKiller()]);
     const loadMs = Date.now() - started;
 
-    await waitUntil(async () => {
-      const counts = await statusCounts(system().pool);
-      return (counts.pending ?? 0) + (counts.processing ?? 0) === 0;
-    }, 180_000, 'every transaction to become terminal');
+    await waitFor(
+      async () => {
+        const counts = await statusCounts(system().pool);
+        return (counts.pending ?? 0) + (counts.processing ?? 0) === 0 ? true : undefined;
+      },
+      'every transaction to become terminal',
+      { timeoutMs: 600_000, intervalMs: 200 },
+    );
     const quiescentMs = Date.now() - started;
 
     // 1. No answer was a 5xx, and every 202 under one key names one and the same transaction.
@@ -124,15 +150,21 @@ describe(`chaos (${OPERATIONS} operations, ${size.users} users, ${size.concurren
     for (const entry of sent) {
       for (const answer of entry.answers) {
         expect([202, 400, 409]).toContain(answer.status);
-        if (answer.status === 202) accepted.set(entry.key, (accepted.get(entry.key) ?? new Set()).add(answer.body.id as number));
+        if (answer.status === 202)
+          accepted.set(entry.key, (accepted.get(entry.key) ?? new Set()).add(answer.body.id as number));
       }
     }
     const keysWithTwoTransactions = [...accepted.values()].filter((ids) => ids.size !== 1).length;
 
     // 2. Every transaction in the database came from a 202, once per key, and is terminal.
-    const { rows: transactions } = await system().pool.query<{ id: string; idempotency_key: string; user_id: string; type: string; status: string; amount: string }>(
-      'SELECT id, idempotency_key, user_id, type, status, amount FROM transactions',
-    );
+    const { rows: transactions } = await system().pool.query<{
+      id: string;
+      idempotency_key: string;
+      user_id: string;
+      type: string;
+      status: string;
+      amount: string;
+    }>('SELECT id, idempotency_key, user_id, type, status, amount FROM transactions');
     const dbKeys = new Map<string, number>();
     for (const row of transactions) dbKeys.set(row.idempotency_key, (dbKeys.get(row.idempotency_key) ?? 0) + 1);
     const transactionsWithout202 = transactions.filter((row) => !accepted.has(row.idempotency_key)).length;
@@ -144,9 +176,13 @@ describe(`chaos (${OPERATIONS} operations, ${size.users} users, ${size.concurren
     let walletMismatches = 0;
     for (const { user, openingMinor } of users) {
       const mine = transactions.filter((row) => Number(row.user_id) === user.id && row.status === 'success');
-      const expected = mine.reduce((sum, row) => sum + (row.type === 'deposit' ? 1n : -1n) * BigInt(row.amount), openingMinor);
+      const expected = mine.reduce(
+        (sum, row) => sum + (row.type === 'deposit' ? 1n : -1n) * BigInt(row.amount),
+        openingMinor,
+      );
       const balance = (await api(system().stack, user, `/api/v1/users/${user.id}/balance`)).body;
-      if (balance.balance !== formatAmount(expected) || balance.available_balance !== formatAmount(expected)) walletMismatches += 1;
+      if (balance.balance !== formatAmount(expected) || balance.available_balance !== formatAmount(expected))
+        walletMismatches += 1;
     }
 
     // 4. The ledger: sums to zero, cached balances equal postings, available >= 0, settled at most once.
@@ -164,7 +200,9 @@ describe(`chaos (${OPERATIONS} operations, ${size.users} users, ${size.concurren
       seed: SEED,
       operations: OPERATIONS,
       requests: allAnswers.length,
-      answers: Object.fromEntries([202, 400, 409].map((status) => [status, allAnswers.filter((answer) => answer.status === status).length])),
+      answers: Object.fromEntries(
+        [202, 400, 409].map((status) => [status, allAnswers.filter((answer) => answer.status === status).length]),
+      ),
       transactions: counts,
       workerKills: size.kills,
       bankKills: size.bankKills,
@@ -243,7 +281,11 @@ async function bankJudgement(gateway: Pool, bankDatabaseUrl: string): Promise<Ba
       const agrees = row.status === 'success' ? atBank === 'success' : atBank === undefined || atBank === 'failed';
       if (!agrees) disagreements.push({ id: row.id, gateway: row.status, bank: atBank ?? 'no order' });
     }
-    return { orderCount: orders.length, disagreements, ordersNotPlaced: orders.filter((order) => !keys.has(order.order_key)).length };
+    return {
+      orderCount: orders.length,
+      disagreements,
+      ordersNotPlaced: orders.filter((order) => !keys.has(order.order_key)).length,
+    };
   } finally {
     await bank.end();
   }

@@ -17,8 +17,16 @@ describe('settlement through the bank', () => {
     const created = await deposit(system().stack, user, '25.50');
     expect(created.status).toBe(202);
     const final = await settled(system().stack, user, 'deposits', created.body.id);
-    expect(final).toMatchObject({ status: 'success', bank_reference: expect.stringMatching(/^BNK-/), error_code: null });
-    expect(final.events.map((event: { to_status: string }) => event.to_status)).toEqual(['pending', 'processing', 'success']);
+    expect(final).toMatchObject({
+      status: 'success',
+      bank_reference: expect.stringMatching(/^BNK-/),
+      error_code: null,
+    });
+    expect(final.events.map((event: { to_status: string }) => event.to_status)).toEqual([
+      'pending',
+      'processing',
+      'success',
+    ]);
     expect(await balanceOf(system().stack, user)).toMatchObject({ balance: '35.50', available_balance: '35.50' });
   });
 
@@ -36,7 +44,11 @@ describe('settlement through the bank', () => {
     const user = await system().createUser('50.00');
     const created = await withdraw(system().stack, user, '20.00');
     const final = await settled(system().stack, user, 'withdrawals', created.body.id);
-    expect(final).toMatchObject({ status: 'failed', error_code: 'bank_declined', error_message: 'The bank declined the payment.' });
+    expect(final).toMatchObject({
+      status: 'failed',
+      error_code: 'bank_declined',
+      error_message: 'The bank declined the payment.',
+    });
     expect(await balanceOf(system().stack, user)).toMatchObject({ balance: '50.00', available_balance: '50.00' });
   });
 
@@ -47,7 +59,9 @@ describe('settlement through the bank', () => {
     const final = await settled(system().stack, user, 'deposits', created.body.id);
     expect(final.status).toBe('success');
     const metrics = await fetch(system().stack.workerMetricsUrl).then((response) => response.text());
-    expect(Number(/paygate_worker_retries_total(?:\{[^}]*\})? (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(3);
+    expect(Number(/paygate_worker_retries_total(?:\{[^}]*\})? (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(
+      3,
+    );
     expect(await balanceOf(system().stack, user)).toMatchObject({ balance: '5.00' });
   });
 
@@ -59,7 +73,9 @@ describe('settlement through the bank', () => {
     const final = await settled(system().stack, user, 'withdrawals', created.body.id, 30_000);
     expect(final).toMatchObject({ status: 'failed', error_code: 'bank_unavailable' });
     // The end user reads what happened to the money; the operator's detail is on the event, not here.
-    expect(final.error_message).toMatch(/^The bank could not be reached for too long, so this withdrawal was cancelled\. No money moved/);
+    expect(final.error_message).toMatch(
+      /^The bank could not be reached for too long, so this withdrawal was cancelled\. No money moved/,
+    );
     expect(final.error_message).not.toMatch(/breaker|HTTP|attempt/);
     expect(await balanceOf(system().stack, user)).toMatchObject({ balance: '40.00', available_balance: '40.00' });
     expect(await queueDepth(system().run, 'transactions.dead')).toBe(dlqBefore + 1);
@@ -75,7 +91,9 @@ describe('settlement through the bank', () => {
       await withdraw(system().stack, user, '4.00'),
     ];
     for (const [index, answer] of created.entries()) {
-      expect((await settled(system().stack, user, index % 2 === 0 ? 'deposits' : 'withdrawals', answer.body.id)).status).toBe('success');
+      expect(
+        (await settled(system().stack, user, index % 2 === 0 ? 'deposits' : 'withdrawals', answer.body.id)).status,
+      ).toBe('success');
     }
     expect(await balanceOf(system().stack, user)).toMatchObject({ balance: '98.00', available_balance: '98.00' });
     const { rows } = await system().pool.query<{ outcome: string; count: string }>(

@@ -53,10 +53,28 @@ export interface SystemShape {
 
 export async function startSystem(label: string, shape: SystemShape = {}): Promise<System> {
   const env = shape.env ?? {};
-  const run = await createIsolatedRun({ label, bankDatabase: true, migrate: async (url) => { await runMigrations(url); } });
+  const run = await createIsolatedRun({
+    label,
+    bankDatabase: true,
+    migrate: async (url) => {
+      await runMigrations(url);
+    },
+  });
   const workerEnv = { ...FAST_WORKER, ...env.worker };
-  const stack = await startStack({ run: run.info(), env: { ...env, worker: workerEnv }, apiCount: shape.apiCount, workerCount: shape.workerCount });
-  const pool = createPool({ connectionString: run.databaseUrl, applicationName: 'paygate-e2e', poolSizeMax: 5, statementTimeoutMs: 10_000, connectionTimeoutMs: 5_000, idleTimeoutMs: 1_000 });
+  const stack = await startStack({
+    run: run.info(),
+    env: { ...env, worker: workerEnv },
+    apiCount: shape.apiCount,
+    workerCount: shape.workerCount,
+  });
+  const pool = createPool({
+    connectionString: run.databaseUrl,
+    applicationName: 'paygate-e2e',
+    poolSizeMax: 5,
+    statementTimeoutMs: 10_000,
+    connectionTimeoutMs: 5_000,
+    idleTimeoutMs: 1_000,
+  });
   const prisma = createPrismaClient(run.databaseUrl, 2);
   const admin = new UserAdmin(prisma);
   return {
@@ -65,7 +83,11 @@ export async function startSystem(label: string, shape: SystemShape = {}): Promi
     pool,
     createUser: async (balance) => {
       const [units = '0', cents = '00'] = balance.split('.');
-      const user = await admin.createUser({ email: `e2e-${randomUUID().slice(0, 12)}@test.paygate`, openingBalanceMinor: BigInt(units) * 100n + BigInt(cents.padEnd(2, '0')), currency: 'USD' });
+      const user = await admin.createUser({
+        email: `e2e-${randomUUID().slice(0, 12)}@test.paygate`,
+        openingBalanceMinor: BigInt(units) * 100n + BigInt(cents.padEnd(2, '0')),
+        currency: 'USD',
+      });
       return { id: user.id, email: user.email, apiKey: user.apiKey };
     },
     teardown: async () => {
@@ -86,11 +108,20 @@ export interface Answer {
   body: any;
 }
 
-export async function api(stack: Stack, user: SystemUser, path: string, init: { method?: string; body?: unknown; key?: string; apiUrl?: string } = {}): Promise<Answer> {
+export async function api(
+  stack: Stack,
+  user: SystemUser,
+  path: string,
+  init: { method?: string; body?: unknown; key?: string; apiUrl?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { 'x-api-key': user.apiKey };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.key !== undefined) headers['idempotency-key'] = init.key;
-  const response = await fetch(`${init.apiUrl ?? stack.apiUrl}${path}`, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const response = await fetch(`${init.apiUrl ?? stack.apiUrl}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
@@ -103,7 +134,10 @@ export function withdraw(stack: Stack, user: SystemUser, amount: string, key = r
   return api(stack, user, '/api/v1/withdrawals', { body: { amount }, key });
 }
 
-export async function balanceOf(stack: Stack, user: SystemUser): Promise<{ balance: string; available_balance: string }> {
+export async function balanceOf(
+  stack: Stack,
+  user: SystemUser,
+): Promise<{ balance: string; available_balance: string }> {
   return (await api(stack, user, `/api/v1/users/${user.id}/balance`)).body;
 }
 
@@ -111,34 +145,39 @@ export async function balanceOf(stack: Stack, user: SystemUser): Promise<{ balan
  * Polls a transaction until it is terminal and returns its last state. The deadline only bounds a failing
  * test; it is generous, so a busy machine slows the test down instead of failing it.
  */
-export async function settled(stack: Stack, user: SystemUser, kind: 'deposits' | 'withdrawals', id: number, timeoutMs = 60_000): Promise<Answer['body']> {
+export async function settled(
+  stack: Stack,
+  user: SystemUser,
+  kind: 'deposits' | 'withdrawals',
+  id: number,
+  timeoutMs = 60_000,
+): Promise<Answer['body']> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await api(stack, user, `/api/v1/${kind}/${id}`);
     if (answer.status === 200 && ['success', 'failed'].includes(answer.body.status)) return answer.body;
-    if (Date.now() > deadline) throw new Error(`${kind} ${id} not terminal after ${timeoutMs} ms: ${JSON.stringify(answer.body)}\nworker:\n${stack.worker.tail()}`);
-    await sleep(100);
-  }
-}
-
-/** Polls until `check` holds; the deadline only bounds a failing test (see settled). */
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${kind} ${id} not terminal after ${timeoutMs} ms: ${JSON.stringify(answer.body)}\nworker:\n${stack.worker.tail()}`,
+      );
     await sleep(100);
   }
 }
 
 /** The value of one sample of a Prometheus endpoint (summed over every label set that matches). */
-export async function metricValue(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+export async function metricValue(
+  metricsUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
   const text = await fetch(metricsUrl).then((response) => response.text());
   let total: number | undefined;
   for (const line of text.split('\n')) {
     const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const labelText = match[2] ?? '';
-    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`))) total = (total ?? 0) + Number(match[3]);
+    if (Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`)))
+      total = (total ?? 0) + Number(match[3]);
   }
   return total;
 }
@@ -156,7 +195,9 @@ export async function queueDepth(run: IsolatedRun, queue: string): Promise<numbe
 }
 
 export async function statusCounts(pool: Pool): Promise<Record<string, number>> {
-  const { rows } = await pool.query<{ status: string; count: string }>('SELECT status, count(*) AS count FROM transactions GROUP BY status');
+  const { rows } = await pool.query<{ status: string; count: string }>(
+    'SELECT status, count(*) AS count FROM transactions GROUP BY status',
+  );
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
 }
 
@@ -166,7 +207,11 @@ export { auditLedger };
  * Starts a system before the file's tests and tears it down after; the getter fails loudly if start-up did.
  * `before` runs first and may add environment (a proxy's URL, say).
  */
-export function useSystem(label: string, shape: SystemShape = {}, before?: () => Promise<StackOptions['env']>): () => System {
+export function useSystem(
+  label: string,
+  shape: SystemShape = {},
+  before?: () => Promise<StackOptions['env']>,
+): () => System {
   let system: System | undefined;
   beforeAll(async () => {
     system = await startSystem(label, { ...shape, env: { ...shape.env, ...(before ? await before() : {}) } });

@@ -1,8 +1,15 @@
+import { randomUUID } from 'node:crypto';
+
 import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, GetMessage } from 'amqplib';
 
+import { waitFor } from '@paygate/testkit';
+
 import type { Topology } from '../../src/infra/topology';
 import { PROCESS_ROUTING_KEY } from '../../src/infra/topology';
+
+/** Only the tap is bound to it: markers published there never reach the worker. */
+const FENCE_ROUTING_KEY = 'test.fence';
 
 /** A message as a test saw it on the broker. */
 export interface SeenMessage {
@@ -25,6 +32,11 @@ export interface BrokerProbe {
   /** Takes (and acks) everything in the dead-letter queue now. */
   takeDeadLetters(): Promise<SeenMessage[]>;
   messageCount(queue: string): Promise<number>;
+  /**
+   * Publishes a marker only the tap receives and waits for it: every message routed to the tap before it
+   * has then been seen. "Nothing more arrives" becomes a state to wait for.
+   */
+  fence(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +46,7 @@ export async function openBrokerProbe(amqpUrl: string, topology: Topology): Prom
   const tapped: SeenMessage[] = [];
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
   await channel.bindQueue(queue, topology.exchange, PROCESS_ROUTING_KEY);
+  await channel.bindQueue(queue, topology.exchange, FENCE_ROUTING_KEY);
   await channel.consume(
     queue,
     (message) => {
@@ -67,6 +80,12 @@ export async function openBrokerProbe(amqpUrl: string, topology: Topology): Prom
       }
     },
     messageCount: async (name) => (await channel.checkQueue(name)).messageCount,
+    fence: async () => {
+      const messageId = `fence-${randomUUID()}`;
+      channel.publish(topology.exchange, FENCE_ROUTING_KEY, Buffer.from('{}'), { messageId });
+      await channel.waitForConfirms();
+      await waitFor(() => (tapped.some((message) => message.messageId === messageId) ? true : undefined), 'the fence');
+    },
     close: async () => {
       await connection.close();
     },

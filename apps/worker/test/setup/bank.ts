@@ -80,12 +80,14 @@ export async function startTestBank(options: {
     bank,
     requests,
     orderCountFor: async (reference) => {
-      const { rows } = await books.query<{ count: string }>('SELECT count(*) AS count FROM bank_orders WHERE reference = $1', [
-        String(reference),
-      ]);
+      const { rows } = await books.query<{ count: string }>(
+        'SELECT count(*) AS count FROM bank_orders WHERE reference = $1',
+        [String(reference)],
+      );
       return Number(rows[0]?.count);
     },
-    postsFor: (orderKey) => requests.filter((request) => request.method === 'POST' && request.idempotencyKey === orderKey),
+    postsFor: (orderKey) =>
+      requests.filter((request) => request.method === 'POST' && request.idempotencyKey === orderKey),
     control: async (body) => {
       const response = await fetch(`${url}/control`, {
         method: 'POST',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Pool } from '@paygate/db';
 import { TransactionsRepository } from '@paygate/db';
+import { waitFor } from '@paygate/testkit';
 import type { Transaction, TransactionType } from '@paygate/domain';
 
 /** Test data, created the way the API and the CLI create it. */
@@ -68,36 +69,14 @@ export async function eventsOf(
   return rows;
 }
 
-/** Polls until `check` returns something other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  // Only bounds a failing test: generous, so a busy machine slows a test down rather than failing it.
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-/** Waits until the transaction is in one of `statuses`, and returns it. */
-export function waitForStatus(pool: Pool, id: number, statuses: string[], timeoutMs = 30_000): Promise<Transaction> {
+export function waitForStatus(pool: Pool, id: number, statuses: string[]): Promise<Transaction> {
   return waitFor(
     async () => {
       const transaction = await transactionOf(pool, id);
       return statuses.includes(transaction.status) ? transaction : undefined;
     },
     `transaction ${id} to be ${statuses.join(' or ')}`,
-    timeoutMs,
   );
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

@@ -59,7 +59,11 @@ export async function startWorld(
     idleTimeoutMs: 1_000,
   });
   const receiver = await startWebhookReceiver(new SettlementRepository(pool), options.receiverMode ?? 'apply');
-  const bank = await startTestBank({ databaseUrl: run.bankDatabaseUrl, callbackUrl: receiver.url, env: options.bankEnv });
+  const bank = await startTestBank({
+    databaseUrl: run.bankDatabaseUrl,
+    callbackUrl: receiver.url,
+    env: options.bankEnv,
+  });
   const configFor = (extra: Record<string, string>) =>
     loadConfig({
       NODE_ENV: 'test',
@@ -100,9 +104,10 @@ export async function startWorld(
   const others: { stop: () => Promise<void> }[] = [];
 
   const orderKeyOf = async (transactionId: number): Promise<string | null> => {
-    const { rows } = await pool.query<{ key: string | null }>('SELECT bank_order_key::text AS key FROM transactions WHERE id = $1', [
-      transactionId,
-    ]);
+    const { rows } = await pool.query<{ key: string | null }>(
+      'SELECT bank_order_key::text AS key FROM transactions WHERE id = $1',
+      [transactionId],
+    );
     return rows[0]?.key ?? null;
   };
   return {
