@@ -1,4 +1,6 @@
 export * from './config-error';
+export * from './env-example';
 export * from './load-env';
 export * from './secrets';
+export * from './shared-env';
 export * from './variables';
