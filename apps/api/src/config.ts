@@ -3,21 +3,17 @@ import { z } from 'zod';
 
 import type { ConfigProblem, NodeEnv } from '@paygate/config';
 import {
-  AMQP_URL,
   bool,
   ConfigError,
-  DATABASE_URL,
   DEV_WEBHOOK_SECRET,
-  HTTP_URL,
   int,
   list,
-  LOCAL_DEFAULTS,
   loadEnv,
-  logLevel,
   NODE_ENVS,
   nodeEnv,
-  REDIS_URL,
   secretProblems,
+  SHARED_ENV,
+  SHARED_ENV_DESCRIPTIONS,
 } from '@paygate/config';
 import { REQUEST_BODY_BYTES_MAX } from '@paygate/domain';
 
@@ -62,58 +58,125 @@ const trustProxy = z.string().transform((value, context): false | number | strin
   return entries;
 });
 
-const ENV = z.object({
-  NODE_ENV: nodeEnv,
-  LOG_LEVEL: logLevel,
-  API_HOST: z.string().min(1).default('0.0.0.0'),
-  API_PORT: int(0, 65_535).default(8000),
-  API_TRUST_PROXY: trustProxy.default(['loopback']),
-  API_URL: HTTP_URL.default(LOCAL_DEFAULTS.apiUrl),
-  DATABASE_URL: DATABASE_URL.default(LOCAL_DEFAULTS.databaseUrl),
-  DATABASE_POOL_SIZE_MAX: int(1, 200).default(20),
-  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 120_000).default(5_000),
-  DATABASE_CONNECTION_TIMEOUT_MS: int(100, 60_000).default(5_000),
-  REDIS_URL: REDIS_URL.default(LOCAL_DEFAULTS.redisUrl),
-  REDIS_PREFIX: z.string().max(64).default('paygate:'),
-  REDIS_COMMAND_TIMEOUT_MS: int(10, 10_000).default(500),
-  AMQP_URL: AMQP_URL.default(LOCAL_DEFAULTS.amqpUrl),
+const { shape: shared } = SHARED_ENV;
+
+/** The API's variables, each described: `pnpm env:example` prints .env.example from this schema. */
+export const API_ENV = z.object({
+  NODE_ENV: shared.NODE_ENV,
+  LOG_LEVEL: shared.LOG_LEVEL,
+  API_HOST: z.string().min(1).default('0.0.0.0').describe('Address the API listens on (0.0.0.0: every interface).'),
+  API_PORT: int(0, 65_535)
+    .default(8000)
+    .describe(
+      'Port the API listens on; 0 picks a free one. Under docker compose it is the host port the api is ' +
+        'published on (inside the container it is 8000). Keep API_URL in step with it.',
+    ),
+  API_TRUST_PROXY: trustProxy
+    .default(['loopback'])
+    .describe(
+      "Which peers' X-Forwarded-For is believed for the client's address, which unauthenticated requests and " +
+        'logins are rate limited by: a comma-separated list of addresses, CIDR ranges, loopback, linklocal or ' +
+        'uniquelocal; false to believe no one; or a hop count. true is refused. docker compose sets ' +
+        'loopback,uniquelocal (requests come through nginx).',
+    ),
+  API_URL: shared.API_URL,
+  DATABASE_URL: shared.DATABASE_URL,
+  DATABASE_POOL_SIZE_MAX: int(1, 200).default(20).describe(SHARED_ENV_DESCRIPTIONS.DATABASE_POOL_SIZE_MAX),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 120_000)
+    .default(5_000)
+    .describe(SHARED_ENV_DESCRIPTIONS.DATABASE_STATEMENT_TIMEOUT_MS),
+  DATABASE_CONNECTION_TIMEOUT_MS: shared.DATABASE_CONNECTION_TIMEOUT_MS,
+  REDIS_URL: shared.REDIS_URL,
+  REDIS_PREFIX: z
+    .string()
+    .max(64)
+    .default('paygate:')
+    .describe('Prefix of every Redis key, so environments can share one Redis. At most 64 characters.'),
+  REDIS_COMMAND_TIMEOUT_MS: int(10, 10_000)
+    .default(500)
+    .describe(
+      'A Redis command slower than this counts as failed (see RATE_LIMIT_FAIL_OPEN). Must be below ' +
+        'REQUEST_TIMEOUT_MS.',
+    ),
+  AMQP_URL: shared.AMQP_URL,
   // Judged by @paygate/config's shared secret rules (see loadConfig).
-  WEBHOOK_SECRET: z.string().default(DEV_WEBHOOK_SECRET),
-  WEBHOOK_TOLERANCE_S: int(1, 3_600).default(300),
-  // Per user and minute: balance reads; history and lists (one window for both).
-  RATE_LIMIT_BALANCE_PER_MIN: int(1, 10_000_000).default(10),
-  RATE_LIMIT_TRANSACTIONS_PER_MIN: int(1, 10_000_000).default(20),
-  // Per client and minute, across every /api/v1 route: the user, or the address when unauthenticated.
-  RATE_LIMIT_GLOBAL_PER_MIN: int(1, 100_000_000).default(1_000),
-  // All clients together, per minute; 0 turns this load-shedding ceiling off.
-  RATE_LIMIT_SYSTEM_PER_MIN: int(0, 1_000_000_000).default(0),
-  // Login attempts per client address and minute, successful or not.
-  RATE_LIMIT_LOGIN_PER_MIN: int(1, 10_000_000).default(10),
-  // Failed logins per email and minute; past it a failure answers 429. A correct email and key always log
-  // in, so nobody can lock a user out by failing on purpose. 5 slows an online guess to 7,200 a day per
-  // email, hopeless against 256-bit keys, while a person mistyping a key is never stopped.
-  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL_PER_MIN: int(1, 10_000_000).default(5),
-  // When Redis cannot be reached: true serves requests unlimited (logged and counted; login falls back to
-  // an in-process limiter), false answers 503.
-  RATE_LIMIT_FAIL_OPEN: bool.default(true),
-  IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),
-  CORS_ORIGINS: list.default(['http://localhost:5500', 'http://127.0.0.1:5500']),
-  REQUEST_BODY_BYTES_MAX: int(1_024, 1_048_576).default(REQUEST_BODY_BYTES_MAX),
-  REQUEST_TIMEOUT_MS: int(1_000, 120_000).default(15_000),
-  SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
-  HEALTH_CHECK_TIMEOUT_MS: int(50, 30_000).default(1_500),
-  AUTH_CACHE_TTL_MS: int(0, 60_000).default(2_000),
-  AUTH_CACHE_ENTRIES_MAX: int(1, 1_000_000).default(10_000),
+  WEBHOOK_SECRET: z.string().default(DEV_WEBHOOK_SECRET).describe(SHARED_ENV_DESCRIPTIONS.WEBHOOK_SECRET),
+  WEBHOOK_TOLERANCE_S: int(1, 3_600)
+    .default(300)
+    .describe("A bank webhook whose timestamp is further than this from the API's clock is refused (replays)."),
+  RATE_LIMIT_BALANCE_PER_MIN: int(1, 10_000_000)
+    .default(10)
+    .describe('Balance reads per user and minute (a sliding window, shared by every api instance through Redis).'),
+  RATE_LIMIT_TRANSACTIONS_PER_MIN: int(1, 10_000_000)
+    .default(20)
+    .describe('History and list reads per user and minute: one window for all of them.'),
+  RATE_LIMIT_GLOBAL_PER_MIN: int(1, 100_000_000)
+    .default(1_000)
+    .describe(
+      'Requests per client and minute across every /api/v1 route: the user, or the address when ' +
+        'unauthenticated. Each route with a window of its own counts here too.',
+    ),
+  RATE_LIMIT_SYSTEM_PER_MIN: int(0, 1_000_000_000)
+    .default(0)
+    .describe('All /api/v1 requests per minute, all clients together, to shed load; 0 turns this ceiling off.'),
+  RATE_LIMIT_LOGIN_PER_MIN: int(1, 10_000_000)
+    .default(10)
+    .describe('Login attempts per client address and minute, successful or not; enforced even without Redis.'),
+  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL_PER_MIN: int(1, 10_000_000)
+    .default(5)
+    .describe(
+      'Failed logins per email and minute; past it a failure answers 429. A correct email and key always log ' +
+        'in, so nobody can lock a user out by failing on purpose; 5 slows an online guess to 7,200 a day per ' +
+        'email, hopeless against 256-bit keys.',
+    ),
+  RATE_LIMIT_FAIL_OPEN: bool
+    .default(true)
+    .describe(
+      'When Redis cannot be reached: true serves requests without rate limits (logged and counted; login ' +
+        'falls back to an in-process limit, and /health says degraded); false answers 503 (and /health ' +
+        'unhealthy).',
+    ),
+  IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30)
+    .default(24)
+    .describe(SHARED_ENV_DESCRIPTIONS.IDEMPOTENCY_TTL_HOURS),
+  CORS_ORIGINS: list
+    .default(['http://localhost:5500', 'http://127.0.0.1:5500'])
+    .describe(
+      'Comma-separated browser origins allowed to call the API directly (the web app goes through its own ' +
+        'same-origin proxy); keep their port in step with WEB_PORT. docker compose sets them from WEB_PORT.',
+    ),
+  REQUEST_BODY_BYTES_MAX: int(1_024, 1_048_576)
+    .default(REQUEST_BODY_BYTES_MAX)
+    .describe('Largest JSON request body; a bigger one is refused with 413 payload_too_large.'),
+  REQUEST_TIMEOUT_MS: int(1_000, 120_000)
+    .default(15_000)
+    .describe('Longest a request may take before the server gives up on it; its headers must come within 10 s.'),
+  SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000).describe(SHARED_ENV_DESCRIPTIONS.SHUTDOWN_GRACE_MS),
+  HEALTH_CHECK_TIMEOUT_MS: int(50, 30_000)
+    .default(1_500)
+    .describe(
+      '/health waits this long for each of PostgreSQL, RabbitMQ and Redis before calling it down. Must be ' +
+        'below REQUEST_TIMEOUT_MS.',
+    ),
+  AUTH_CACHE_TTL_MS: int(0, 60_000)
+    .default(2_000)
+    .describe(
+      'How long a verified API key is cached in memory; a revoked key stops working within this time. 0 ' +
+        'checks the database on every request.',
+    ),
+  AUTH_CACHE_ENTRIES_MAX: int(1, 1_000_000)
+    .default(10_000)
+    .describe('Verified API keys the cache holds at most; past it the oldest is dropped.'),
 });
 
-type Env = z.output<typeof ENV>;
+type Env = z.output<typeof API_ENV>;
 
 export type ApiConfig = ReturnType<typeof toConfig>;
 
 /** Reads and validates the environment, or throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   try {
-    return toConfig(loadEnv(ENV, env, { secrets: { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }, check: checkRelations }));
+    return toConfig(loadEnv(API_ENV, env, { secrets: { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }, check: checkRelations }));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(withSecretProblems(error.problems, env));

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 
-import { ConfigError, DEV_WEBHOOK_SECRET, loadConfig } from '../src/config';
+import { API_ENV, ConfigError, DEV_WEBHOOK_SECRET, loadConfig } from '../src/config';
 
 const STRONG_SECRET = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -116,5 +116,15 @@ describe('the API process', () => {
     expect(result.stderr).toContain('API_TRUST_PROXY: true would let any client choose its address');
     expect(result.stderr).toContain('WEBHOOK_SECRET: the development default is refused when NODE_ENV=production');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('API_ENV', () => {
+  test('every variable is described on its outer schema, so .env.example can say what it is', () => {
+    const undescribed = Object.entries(API_ENV.shape)
+      .filter(([, schema]) => (schema.description ?? '') === '')
+      .map(([variable]) => variable);
+
+    expect(undescribed).toEqual([]);
   });
 });

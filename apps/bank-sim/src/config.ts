@@ -9,8 +9,8 @@ import {
   int,
   LOCAL_DEFAULTS,
   loadEnv,
-  logLevel,
-  nodeEnv,
+  SHARED_ENV,
+  SHARED_ENV_DESCRIPTIONS,
 } from '@paygate/config';
 import type { ConfigProblem, LogLevel, NodeEnv } from '@paygate/config';
 import { REQUEST_BODY_BYTES_MAX } from '@paygate/domain/limits';
@@ -68,35 +68,100 @@ const secret = (fallback: string) =>
     .regex(TOKEN_CHARACTERS, { error: 'must be visible ASCII without spaces' })
     .default(fallback);
 
-const EnvSchema = z.object({
-  NODE_ENV: nodeEnv,
-  LOG_LEVEL: logLevel,
-  BANK_PORT: int(0, 65_535).default(8001),
-  BANK_HOST: z.string().min(1).max(255).default('0.0.0.0'),
-  WEBHOOK_SECRET: secret(DEV_WEBHOOK_SECRET),
-  BANK_API_KEY: secret(DEV_BANK_API_KEY),
-  BANK_CALLBACK_URL: HTTP_URL.pipe(z.string().max(URL_LENGTH_MAX)).default(DEFAULT_BANK_CALLBACK_URL),
-  BANK_DATABASE_URL: DATABASE_URL.pipe(z.string().max(URL_LENGTH_MAX)).default(LOCAL_DEFAULTS.bankDatabaseUrl),
-  BANK_DATABASE_POOL_SIZE_MAX: int(1, 100).default(10),
-  BANK_DATABASE_STATEMENT_TIMEOUT_MS: int(100, 120_000).default(5_000),
-  BANK_DATABASE_CONNECTION_TIMEOUT_MS: int(100, 60_000).default(5_000),
-  BANK_SWEEP_INTERVAL_MS: int(10, 60_000).default(1_000),
-  BANK_MIN_DELAY_MS: int(0, DELAY_MS_MAX).default(2_000),
-  BANK_MAX_DELAY_MS: int(0, DELAY_MS_MAX).default(10_000),
-  BANK_SUCCESS_RATE: decimal(0, 1).default(0.9),
-  BANK_SEED: z.string().min(1).max(128).optional(),
-  BANK_TIMEOUT_RATE: decimal(0, 1).default(0),
-  BANK_UNAVAILABLE_RATE: decimal(0, 1).default(0),
-  BANK_INVALID_RATE: decimal(0, 1).default(0),
-  BANK_HANG_MS: int(0, HANG_MS_MAX).default(30_000),
-  BANK_WEBHOOK_TIMEOUT_MS: int(1, 120_000).default(5_000),
-  BANK_WEBHOOK_RETRY_BASE_MS: int(1, DELAY_MS_MAX).default(500),
-  BANK_WEBHOOK_RETRY_CAP_MS: int(1, DELAY_MS_MAX).default(60_000),
-  BANK_WEBHOOK_ATTEMPT_COUNT_MAX: int(1, 1_000).default(20),
-  BANK_WEBHOOK_CONCURRENCY_MAX: int(1, 1_000).default(128),
-  BANK_ORDER_COUNT_MAX: int(1, 100_000_000).default(1_000_000),
+const { shape: shared } = SHARED_ENV;
+
+/** The bank's variables, each described: `pnpm env:example` prints .env.example from this schema. */
+export const BANK_SIM_ENV = z.object({
+  NODE_ENV: shared.NODE_ENV,
+  LOG_LEVEL: shared.LOG_LEVEL,
+  BANK_PORT: int(0, 65_535)
+    .default(8001)
+    .describe(
+      'Port the bank listens on; 0 picks a free one. Under docker compose it is the host port bank-sim is ' +
+        'published on (inside the container it is 8001). Keep BANK_URL in step with it.',
+    ),
+  BANK_HOST: z
+    .string()
+    .min(1)
+    .max(255)
+    .default('0.0.0.0')
+    .describe('Address the bank listens on (0.0.0.0: every interface).'),
+  WEBHOOK_SECRET: secret(DEV_WEBHOOK_SECRET).describe(SHARED_ENV_DESCRIPTIONS.WEBHOOK_SECRET),
+  BANK_API_KEY: secret(DEV_BANK_API_KEY).describe(SHARED_ENV_DESCRIPTIONS.BANK_API_KEY),
+  BANK_CALLBACK_URL: HTTP_URL.pipe(z.string().max(URL_LENGTH_MAX))
+    .default(DEFAULT_BANK_CALLBACK_URL)
+    .describe(
+      "Where the bank posts every webhook: the merchant's configured callback (an order naming one is " +
+        'refused); keep its port in step with API_PORT. At most 2048 characters.',
+    ),
+  BANK_DATABASE_URL: DATABASE_URL.pipe(z.string().max(URL_LENGTH_MAX))
+    .default(LOCAL_DEFAULTS.bankDatabaseUrl)
+    .describe(
+      "The bank's own books (orders and unsent webhooks), in a database of its own that it creates and " +
+        'migrates at start; its name is 1-63 letters, digits, _ or -.',
+    ),
+  BANK_DATABASE_POOL_SIZE_MAX: int(1, 100).default(10).describe("Connections at most in the bank's pool."),
+  BANK_DATABASE_STATEMENT_TIMEOUT_MS: int(100, 120_000)
+    .default(5_000)
+    .describe("Longest one of the bank's SQL statements may run before PostgreSQL cancels it."),
+  BANK_DATABASE_CONNECTION_TIMEOUT_MS: int(100, 60_000)
+    .default(5_000)
+    .describe("Longest wait for a new connection to the bank's database."),
+  BANK_SWEEP_INTERVAL_MS: int(10, 60_000)
+    .default(1_000)
+    .describe('How often the bank looks for due settlements and webhooks no timer woke it for (after a restart).'),
+  BANK_MIN_DELAY_MS: int(0, DELAY_MS_MAX)
+    .default(2_000)
+    .describe(
+      'Shortest delay between accepting an order and settling it; each delay is drawn uniformly up to ' +
+        'BANK_MAX_DELAY_MS (0 and 0 with BANK_SUCCESS_RATE=1: a fast bank for benchmarks).',
+    ),
+  BANK_MAX_DELAY_MS: int(0, DELAY_MS_MAX)
+    .default(10_000)
+    .describe('Longest settlement delay; at least BANK_MIN_DELAY_MS.'),
+  BANK_SUCCESS_RATE: decimal(0, 1).default(0.9).describe('Share of orders that settle successfully.'),
+  BANK_SEED: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe(
+      'Seed of every random draw, so a run with the same requests repeats itself; empty = random (logged at ' +
+        'start-up). At most 128 characters.',
+    ),
+  BANK_TIMEOUT_RATE: decimal(0, 1)
+    .default(0)
+    .describe(
+      "Share of orders placed but answered only after BANK_HANG_MS, past the caller's timeout. With " +
+        'BANK_UNAVAILABLE_RATE and BANK_INVALID_RATE it sums to at most 1.',
+    ),
+  BANK_UNAVAILABLE_RATE: decimal(0, 1).default(0).describe('Share of orders refused with 503 (not placed).'),
+  BANK_INVALID_RATE: decimal(0, 1)
+    .default(0)
+    .describe('Share of orders refused as an invalid request, a 4xx (not placed).'),
+  BANK_HANG_MS: int(0, HANG_MS_MAX)
+    .default(30_000)
+    .describe('How long a timeout-scenario order holds its answer (less if the caller hangs up).'),
+  BANK_WEBHOOK_TIMEOUT_MS: int(1, 120_000).default(5_000).describe('How long one webhook post may take.'),
+  BANK_WEBHOOK_RETRY_BASE_MS: int(1, DELAY_MS_MAX)
+    .default(500)
+    .describe(
+      'First delay before posting a webhook again; it grows exponentially up to BANK_WEBHOOK_RETRY_CAP_MS, ' +
+        'which it must not exceed.',
+    ),
+  BANK_WEBHOOK_RETRY_CAP_MS: int(1, DELAY_MS_MAX).default(60_000).describe('Longest delay between webhook posts.'),
+  BANK_WEBHOOK_ATTEMPT_COUNT_MAX: int(1, 1_000)
+    .default(20)
+    .describe('Posts of one webhook before the bank gives up on it.'),
+  BANK_WEBHOOK_CONCURRENCY_MAX: int(1, 1_000).default(128).describe('Webhook posts in flight at once.'),
+  BANK_ORDER_COUNT_MAX: int(1, 100_000_000)
+    .default(1_000_000)
+    .describe(
+      'Orders the bank holds at most; past it a new order is refused (order_book_full), while a repeated ' +
+        'key still gets its order.',
+    ),
 });
-type Env = z.output<typeof EnvSchema>;
+type Env = z.output<typeof BANK_SIM_ENV>;
 
 export interface BankConfig {
   nodeEnv: NodeEnv;
@@ -137,7 +202,7 @@ export interface BankConfig {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): BankConfig {
-  const values = loadEnv(EnvSchema, env, {
+  const values = loadEnv(BANK_SIM_ENV, env, {
     secrets: { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET, BANK_API_KEY: DEV_BANK_API_KEY },
     check: relationProblems,
   });

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 
 import { ConfigError, DEV_BANK_API_KEY, DEV_WEBHOOK_SECRET } from '@paygate/config';
 
-import { DEFAULT_BANK_CALLBACK_URL, loadConfig, MERCHANT_ID } from '../src/config';
+import { BANK_SIM_ENV, DEFAULT_BANK_CALLBACK_URL, loadConfig, MERCHANT_ID } from '../src/config';
 
 /** Random-looking secrets of production strength. */
 const STRONG_WEBHOOK_SECRET = '6f1d2c3b4a5e4f609a7b8c9d0e1f2a3b';
@@ -153,5 +153,15 @@ describe('loadConfig', () => {
 
     expect(config.webhook.secret).toBe(STRONG_WEBHOOK_SECRET);
     expect(config.merchant.apiKey).toBe(STRONG_BANK_API_KEY);
+  });
+});
+
+describe('BANK_SIM_ENV', () => {
+  test('every variable is described on its outer schema, so .env.example can say what it is', () => {
+    const undescribed = Object.entries(BANK_SIM_ENV.shape)
+      .filter(([, schema]) => (schema.description ?? '') === '')
+      .map(([variable]) => variable);
+
+    expect(undescribed).toEqual([]);
   });
 });

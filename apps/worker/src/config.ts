@@ -1,17 +1,7 @@
 import { z } from 'zod';
 
 import type { ConfigProblem } from '@paygate/config';
-import {
-  AMQP_URL,
-  DATABASE_URL,
-  DEV_BANK_API_KEY,
-  HTTP_URL,
-  int,
-  loadEnv,
-  LOCAL_DEFAULTS,
-  logLevel,
-  nodeEnv,
-} from '@paygate/config';
+import { DEV_BANK_API_KEY, int, loadEnv, SHARED_ENV, SHARED_ENV_DESCRIPTIONS } from '@paygate/config';
 
 export { ConfigError } from '@paygate/config';
 
@@ -23,62 +13,132 @@ export { ConfigError } from '@paygate/config';
 
 const HOUR_MS = 3_600_000;
 
-const ENV = z.object({
-  NODE_ENV: nodeEnv,
-  LOG_LEVEL: logLevel,
-  DATABASE_URL: DATABASE_URL.default(LOCAL_DEFAULTS.databaseUrl),
-  DATABASE_POOL_SIZE_MAX: int(2, 200).default(10),
-  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 120_000).default(10_000),
-  DATABASE_CONNECTION_TIMEOUT_MS: int(100, 60_000).default(5_000),
-  AMQP_URL: AMQP_URL.default(LOCAL_DEFAULTS.amqpUrl),
+const { shape: shared } = SHARED_ENV;
+
+/** The worker's variables, each described: `pnpm env:example` prints .env.example from this schema. */
+export const WORKER_ENV = z.object({
+  NODE_ENV: shared.NODE_ENV,
+  LOG_LEVEL: shared.LOG_LEVEL,
+  DATABASE_URL: shared.DATABASE_URL,
+  DATABASE_POOL_SIZE_MAX: int(2, 200).default(10).describe(SHARED_ENV_DESCRIPTIONS.DATABASE_POOL_SIZE_MAX),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 120_000)
+    .default(10_000)
+    .describe(SHARED_ENV_DESCRIPTIONS.DATABASE_STATEMENT_TIMEOUT_MS),
+  DATABASE_CONNECTION_TIMEOUT_MS: shared.DATABASE_CONNECTION_TIMEOUT_MS,
+  AMQP_URL: shared.AMQP_URL,
   // Names become exchange and queue names: keep them to characters RabbitMQ and operators read easily.
   AMQP_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
-    .default('paygate'),
-  AMQP_QUEUE_EXPIRES_MS: int(1_000, 30 * 24 * HOUR_MS).optional(),
-  AMQP_RECONNECT_BASE_MS: int(10, 60_000).default(200),
-  AMQP_RECONNECT_CAP_MS: int(10, 600_000).default(10_000),
-  AMQP_HEARTBEAT_S: int(0, 600).default(15),
-  BANK_URL: HTTP_URL.default(LOCAL_DEFAULTS.bankUrl),
+    .default('paygate')
+    .describe(
+      'Prefix of every exchange and queue (1-64 letters, digits, _ or -), so environments can share one broker.',
+    ),
+  AMQP_QUEUE_EXPIRES_MS: int(1_000, 30 * 24 * HOUR_MS)
+    .optional()
+    .describe('Queues delete themselves after this long unused; empty = never (test runs set it).'),
+  AMQP_RECONNECT_BASE_MS: int(10, 60_000)
+    .default(200)
+    .describe('First wait before reconnecting to RabbitMQ; it doubles up to AMQP_RECONNECT_CAP_MS.'),
+  AMQP_RECONNECT_CAP_MS: int(10, 600_000)
+    .default(10_000)
+    .describe('Longest wait between reconnection attempts to RabbitMQ.'),
+  AMQP_HEARTBEAT_S: int(0, 600)
+    .default(15)
+    .describe(
+      'AMQP heartbeat asked for when AMQP_URL names none: a dead broker is noticed within about two; 0 turns ' +
+        'heartbeats off.',
+    ),
+  BANK_URL: shared.BANK_URL,
   // The gateway's merchant credential at the bank, sent as Authorization: Bearer.
-  BANK_API_KEY: z.string().max(1_024).default(DEV_BANK_API_KEY),
-  BANK_TIMEOUT_MS: int(50, 120_000).default(5_000),
-  WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
-  WORKER_METRICS_PORT: int(0, 65_535).default(9101),
-  METRICS_REFRESH_INTERVAL_MS: int(100, 600_000).default(5_000),
-  WORKER_PREFETCH: int(1, 1_000).default(16),
+  BANK_API_KEY: z.string().max(1_024).default(DEV_BANK_API_KEY).describe(SHARED_ENV_DESCRIPTIONS.BANK_API_KEY),
+  BANK_TIMEOUT_MS: int(50, 120_000)
+    .default(5_000)
+    .describe('How long one call to the bank may take. Must be below RECONCILE_PROCESSING_AFTER_MS.'),
+  WORKER_METRICS_HOST: z
+    .string()
+    .min(1)
+    .default('0.0.0.0')
+    .describe("Address of the worker's /metrics and /health server."),
+  WORKER_METRICS_PORT: int(0, 65_535)
+    .default(9101)
+    .describe("Port of the worker's /metrics and /health server; 0 picks a free one."),
+  METRICS_REFRESH_INTERVAL_MS: int(100, 600_000)
+    .default(5_000)
+    .describe('How often the gauges read from the database and the broker (outbox lag, DLQ size) are refreshed.'),
+  WORKER_PREFETCH: int(1, 1_000).default(16).describe('Unacknowledged messages one worker holds at once.'),
   // Transient bank failures are retried until this long after the first attempt, not a fixed count: an
   // outage shorter than the horizon ends in success.
-  RETRY_HORIZON_MS: int(1_000, 7 * 24 * HOUR_MS).default(30 * 60_000),
-  RETRY_BASE_MS: int(1, HOUR_MS).default(1_000),
-  RETRY_CAP_MS: int(1, 24 * HOUR_MS).default(600_000),
-  BREAKER_FAILURE_THRESHOLD: int(1, 10_000).default(5),
-  BREAKER_COOLDOWN_MS: int(1, HOUR_MS).default(30_000),
-  OUTBOX_BATCH_SIZE: int(1, 10_000).default(100),
-  OUTBOX_SWEEP_INTERVAL_MS: int(10, HOUR_MS).default(1_000),
-  RECONCILE_INTERVAL_MS: int(10, 24 * HOUR_MS).default(10_000),
-  RECONCILE_PROCESSING_AFTER_MS: int(1, 30 * 24 * HOUR_MS).default(60_000),
-  RECONCILE_PENDING_AFTER_MS: int(1, 30 * 24 * HOUR_MS).default(60_000),
+  RETRY_HORIZON_MS: int(1_000, 7 * 24 * HOUR_MS)
+    .default(30 * 60_000)
+    .describe(
+      'Transient bank failures (network errors, timeouts, 408, 429, 5xx, and 401/403 so that a wrong ' +
+        'BANK_API_KEY can be fixed) are retried until this long after the first submission, so an outage ' +
+        'shorter than this ends in success.',
+    ),
+  RETRY_BASE_MS: int(1, HOUR_MS)
+    .default(1_000)
+    .describe(
+      'First delay between bank retries; it grows exponentially, with full jitter, up to RETRY_CAP_MS. Must ' +
+        'not exceed RETRY_CAP_MS.',
+    ),
+  RETRY_CAP_MS: int(1, 24 * HOUR_MS)
+    .default(600_000)
+    .describe('Longest delay between bank retries. Must not exceed RETRY_HORIZON_MS.'),
+  BREAKER_FAILURE_THRESHOLD: int(1, 10_000)
+    .default(5)
+    .describe('Consecutive bank failures that open the circuit breaker.'),
+  BREAKER_COOLDOWN_MS: int(1, HOUR_MS)
+    .default(30_000)
+    .describe(
+      'How long the breaker stays open before one probe; messages that meet it open wait for the probe ' +
+        '(that is not an attempt). Must not exceed RETRY_CAP_MS.',
+    ),
+  OUTBOX_BATCH_SIZE: int(1, 10_000).default(100).describe('Outbox rows the relay publishes per batch.'),
+  OUTBOX_SWEEP_INTERVAL_MS: int(10, HOUR_MS)
+    .default(1_000)
+    .describe('How often the relay publishes whatever outbox rows no wake-up (LISTEN/NOTIFY) announced.'),
+  RECONCILE_INTERVAL_MS: int(10, 24 * HOUR_MS)
+    .default(10_000)
+    .describe('How often the reconciler looks for transactions stuck in processing or pending.'),
+  RECONCILE_PROCESSING_AFTER_MS: int(1, 30 * 24 * HOUR_MS)
+    .default(60_000)
+    .describe('A transaction processing for longer than this is looked up at the bank and settled from its order.'),
+  RECONCILE_PENDING_AFTER_MS: int(1, 30 * 24 * HOUR_MS)
+    .default(60_000)
+    .describe('A transaction pending for longer than this although its message was published is enqueued again.'),
   // Past the retry horizon (30 min) with a margin: failing an order the bank never heard of is safe only
   // once no retry of ours can still place it.
-  RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS: int(1, 30 * 24 * HOUR_MS).default(45 * 60_000),
-  RECONCILE_BATCH_SIZE: int(1, 10_000).default(100),
-  RECONCILE_CONCURRENCY: int(1, 100).default(8),
-  RETENTION_INTERVAL_MS: int(10, 7 * 24 * HOUR_MS).default(HOUR_MS),
-  IDEMPOTENCY_TTL_HOURS: int(1, 24 * 365).default(24),
-  OUTBOX_RETENTION_HOURS: int(1, 24 * 365 * 10).default(168),
-  RETENTION_BATCH_SIZE: int(1, 100_000).default(1_000),
-  RETENTION_BATCH_COUNT_MAX: int(1, 100_000).default(100),
-  SHUTDOWN_GRACE_MS: int(0, 300_000).default(10_000),
+  RECONCILE_UNKNOWN_ORDER_FAIL_AFTER_MS: int(1, 30 * 24 * HOUR_MS)
+    .default(45 * 60_000)
+    .describe(
+      'A transaction whose order the bank does not know is failed this long after its first submission. Must ' +
+        'exceed RETRY_HORIZON_MS + BANK_TIMEOUT_MS, so no retry of ours can still place the order.',
+    ),
+  RECONCILE_BATCH_SIZE: int(1, 10_000).default(100).describe('Stuck transactions the reconciler takes per pass.'),
+  RECONCILE_CONCURRENCY: int(1, 100).default(8).describe('Questions to the bank the reconciler has in flight at once.'),
+  RETENTION_INTERVAL_MS: int(10, 7 * 24 * HOUR_MS)
+    .default(HOUR_MS)
+    .describe('How often expired idempotency keys (IDEMPOTENCY_TTL_HOURS) and old published outbox rows are deleted.'),
+  IDEMPOTENCY_TTL_HOURS: int(1, 24 * 365)
+    .default(24)
+    .describe(SHARED_ENV_DESCRIPTIONS.IDEMPOTENCY_TTL_HOURS),
+  OUTBOX_RETENTION_HOURS: int(1, 24 * 365 * 10)
+    .default(168)
+    .describe('Published outbox rows older than this are deleted.'),
+  RETENTION_BATCH_SIZE: int(1, 100_000).default(1_000).describe('Rows one retention statement deletes at most.'),
+  RETENTION_BATCH_COUNT_MAX: int(1, 100_000)
+    .default(100)
+    .describe('Retention statements per kind and run at most, so one run never hogs the database.'),
+  SHUTDOWN_GRACE_MS: int(0, 300_000).default(10_000).describe(SHARED_ENV_DESCRIPTIONS.SHUTDOWN_GRACE_MS),
 });
 
-type Env = z.infer<typeof ENV>;
+type Env = z.infer<typeof WORKER_ENV>;
 
 export type WorkerConfig = ReturnType<typeof toConfig>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
-  return toConfig(loadEnv(ENV, env, { secrets: { BANK_API_KEY: DEV_BANK_API_KEY }, check: relationProblems }));
+  return toConfig(loadEnv(WORKER_ENV, env, { secrets: { BANK_API_KEY: DEV_BANK_API_KEY }, check: relationProblems }));
 }
 
 function toConfig(e: Env) {

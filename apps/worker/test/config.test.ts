@@ -2,7 +2,7 @@
 // all carry the prefix. Method: loadConfig on hand-made environments; topologyNames on a prefix.
 import { describe, expect, test } from 'vitest';
 
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, WORKER_ENV } from '../src/config';
 import { topologyNames } from '../src/infra/topology';
 import { RetryPolicy } from '../src/services/retry-policy';
 
@@ -119,5 +119,15 @@ describe('topology and retry delays', () => {
     expect(policy.waitForBreakerMs(0)).toBe(100);
     expect(policy.isWithinHorizon(1_000, 60_999)).toBe(true);
     expect(policy.isWithinHorizon(1_000, 61_000)).toBe(false);
+  });
+});
+
+describe('WORKER_ENV', () => {
+  test('every variable is described on its outer schema, so .env.example can say what it is', () => {
+    const undescribed = Object.entries(WORKER_ENV.shape)
+      .filter(([, schema]) => (schema.description ?? '') === '')
+      .map(([variable]) => variable);
+
+    expect(undescribed).toEqual([]);
   });
 });

@@ -50,3 +50,10 @@ function isRepetition(value: string): boolean {
   }
   return false;
 }
+
+/** The rules above in words, for the description of every secret variable (and so of .env.example). */
+export const SECRET_RULES_DESCRIPTION =
+  `At least ${SECRET_LENGTH_MIN} characters. With NODE_ENV=production the development default is refused, ` +
+  `and the secret must be at least ${PRODUCTION_SECRET_LENGTH_MIN} characters of random output ` +
+  `(${PRODUCTION_SECRET_DISTINCT_CHARACTER_COUNT_MIN} or more distinct characters, no repeated pattern), ` +
+  'e.g. `openssl rand -hex 32`.';
