@@ -33,9 +33,14 @@ export function formatDurationMs(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)} s`;
   const totalS = Math.round(ms / 1_000);
-  if (totalS < 3_600) return `${Math.floor(totalS / 60)} min ${totalS % 60} s`;
+  if (totalS < 3_600) return joinUnits(Math.floor(totalS / 60), 'min', totalS % 60, 's');
   const totalMin = Math.round(totalS / 60);
-  return `${Math.floor(totalMin / 60)} h ${totalMin % 60} min`;
+  return joinUnits(Math.floor(totalMin / 60), 'h', totalMin % 60, 'min');
+}
+
+/** "4 min 5 s", or "5 min" when the smaller unit is zero. */
+function joinUnits(large: number, largeUnit: string, small: number, smallUnit: string): string {
+  return small === 0 ? `${large} ${largeUnit}` : `${large} ${largeUnit} ${small} ${smallUnit}`;
 }
 
 export const STATUS_LABELS: Record<TransactionStatus, string> = {

@@ -45,6 +45,7 @@ describe('times and durations', () => {
     [1_234, '1.2 s'],
     [42_000, '42 s'],
     [245_000, '4 min 5 s'],
+    [300_000, '5 min'],
     [7_380_000, '2 h 3 min'],
   ])('when a duration is %i ms, then it reads %s', (ms, text) => {
     expect(formatDurationMs(ms)).toBe(text);

@@ -30,7 +30,9 @@ const HEIGHT = 220;
 const MARGIN = { top: 8, right: 8, bottom: 28, left: 36 } as const;
 /** Width used until the card has been measured (and where it cannot be, as in jsdom). */
 const WIDTH_FALLBACK = 720;
-const TICK_EVERY_MIN = 10;
+/** A time label needs about this much room; fewer labels on narrow screens, never overlapping. */
+const TICK_LABEL_WIDTH_PX = 64;
+const TICK_STEPS_MIN = [5, 10, 15, 20, 30, 60] as const;
 
 const minuteLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -50,7 +52,8 @@ export function ThroughputChart({ minutes }: { minutes: readonly ThroughputMinut
     padding: 0.2,
   });
   const yScale = scaleLinear<number>({ domain: [0, peak], range: [innerHeight, 0], nice: true });
-  const tickMinutes = minutes.filter((_minute, index) => index % TICK_EVERY_MIN === 0).map((minute) => minute.minute);
+  const tickEvery = tickStepMin(innerWidth, minutes.length);
+  const tickMinutes = minutes.filter((_minute, index) => index % tickEvery === 0).map((minute) => minute.minute);
 
   return (
     <figure className="chart" data-testid="throughput-chart" data-minutes={minutes.length}>
@@ -161,6 +164,11 @@ export function ThroughputChart({ minutes }: { minutes: readonly ThroughputMinut
       </details>
     </figure>
   );
+}
+
+function tickStepMin(innerWidth: number, count: number): number {
+  const labelCountMax = Math.max(1, Math.floor(innerWidth / TICK_LABEL_WIDTH_PX));
+  return TICK_STEPS_MIN.find((step) => Math.ceil(count / step) <= labelCountMax) ?? Math.max(1, count);
 }
 
 function summary(minutes: readonly ThroughputMinuteWire[]): string {

@@ -120,73 +120,68 @@ function StoryBody({ data }: { data: PaymentStoryWire }) {
       {result !== null && <ResultNote result={result} testId="repair-result" />}
       <Repairs paymentId={payment.id} available={data.available_repairs} onResult={setResult} />
 
-      <div className="grid grid--story">
-        <section className="card" aria-labelledby="facts-title">
-          <h2 id="facts-title" className="card__title">
-            Facts
+      {data.failure !== null && (
+        <section className="card card--failure" aria-labelledby="failure-title" data-testid="story-failure">
+          <h2 id="failure-title" className="card__title">
+            Why it failed <code className="failure__code">{data.failure.code}</code>
           </h2>
-          <dl className="facts" data-testid="story-facts">
-            <Fact label="Amount" testId="fact-amount">
-              {formatAmountText(payment.amount, payment.currency)} ({payment.currency})
-            </Fact>
-            <Fact label="Status" testId="fact-status">
-              <StatusBadge status={payment.status} />
-            </Fact>
-            <Fact label="User" testId="fact-user">
-              <Link to={userPath(data.user.id)}>{data.user.email}</Link> <span className="muted">#{data.user.id}</span>
-            </Fact>
-            <Fact label="Bank reference" testId="fact-bank-reference" mono>
-              {payment.bank_reference}
-            </Fact>
-            <Fact label="Order key (bank idempotency key)" testId="fact-order-key" mono>
-              {payment.bank_order_key}
-            </Fact>
-            <Fact label="Request id" testId="fact-request-id" mono>
-              {payment.request_id}
-            </Fact>
-            <Fact label="Idempotency key" testId="fact-idempotency-key" mono>
-              {payment.idempotency_key}
-            </Fact>
-            <Fact label="Bank attempts" testId="fact-bank-attempts">
-              {data.bank_attempt_count}
-            </Fact>
-            <Fact label="Created" testId="fact-created">
-              <Time iso={payment.created_at} />
-            </Fact>
-            <Fact label="Submitted to the bank" testId="fact-submitted">
-              <MaybeTime iso={payment.submitted_at} none="not yet" />
-            </Fact>
-            <Fact label="Last change" testId="fact-updated">
-              <Time iso={payment.updated_at} />
-            </Fact>
-            <Fact label="Completed" testId="fact-completed">
-              <MaybeTime iso={payment.completed_at} none="not yet" />
-            </Fact>
-          </dl>
-        </section>
-
-        {data.failure !== null && (
-          <section className="card card--failure" aria-labelledby="failure-title" data-testid="story-failure">
-            <h2 id="failure-title" className="card__title">
-              Why it failed <code className="failure__code">{data.failure.code}</code>
-            </h2>
-            <div className="failure">
-              <div className="failure__side">
-                <h3>What the user reads</h3>
-                <p data-testid="failure-user-message">
-                  {data.failure.user_message ?? <span className="muted">—</span>}
-                </p>
-              </div>
-              <div className="failure__side">
-                <h3>Operator detail</h3>
-                <p className="mono" data-testid="failure-operator-detail">
-                  {data.failure.operator_detail ?? <span className="muted">—</span>}
-                </p>
-              </div>
+          <div className="failure">
+            <div className="failure__side">
+              <h3>What the user reads</h3>
+              <p data-testid="failure-user-message">{data.failure.user_message ?? <span className="muted">—</span>}</p>
             </div>
-          </section>
-        )}
-      </div>
+            <div className="failure__side">
+              <h3>Operator detail</h3>
+              <p className="mono" data-testid="failure-operator-detail">
+                {data.failure.operator_detail ?? <span className="muted">—</span>}
+              </p>
+            </div>
+          </div>
+        </section>
+      )}
+      <section className="card" aria-labelledby="facts-title">
+        <h2 id="facts-title" className="card__title">
+          Facts
+        </h2>
+        <dl className="facts facts--wide" data-testid="story-facts">
+          <Fact label="Amount" testId="fact-amount">
+            {formatAmountText(payment.amount, payment.currency)} ({payment.currency})
+          </Fact>
+          <Fact label="Status" testId="fact-status">
+            <StatusBadge status={payment.status} />
+          </Fact>
+          <Fact label="User" testId="fact-user">
+            <Link to={userPath(data.user.id)}>{data.user.email}</Link> <span className="muted">#{data.user.id}</span>
+          </Fact>
+          <Fact label="Bank reference" testId="fact-bank-reference" mono>
+            {payment.bank_reference}
+          </Fact>
+          <Fact label="Order key (bank idempotency key)" testId="fact-order-key" mono>
+            {payment.bank_order_key}
+          </Fact>
+          <Fact label="Request id" testId="fact-request-id" mono>
+            {payment.request_id}
+          </Fact>
+          <Fact label="Idempotency key" testId="fact-idempotency-key" mono>
+            {payment.idempotency_key}
+          </Fact>
+          <Fact label="Bank attempts" testId="fact-bank-attempts">
+            {data.bank_attempt_count}
+          </Fact>
+          <Fact label="Created" testId="fact-created">
+            <Time iso={payment.created_at} />
+          </Fact>
+          <Fact label="Submitted to the bank" testId="fact-submitted">
+            <MaybeTime iso={payment.submitted_at} none="not yet" />
+          </Fact>
+          <Fact label="Last change" testId="fact-updated">
+            <Time iso={payment.updated_at} />
+          </Fact>
+          <Fact label="Completed" testId="fact-completed">
+            <MaybeTime iso={payment.completed_at} none="not yet" />
+          </Fact>
+        </dl>
+      </section>
 
       <section className="card" aria-labelledby="story-title">
         <div className="card__header">
