@@ -64,7 +64,10 @@ export function ThroughputChart({ minutes }: { minutes: readonly ThroughputMinut
       <ul className="chart__legend" aria-label="Legend">
         {SERIES.map((key) => (
           <li key={key}>
-            <span className="chart__swatch" style={{ background: SERIES_COLORS[key] }} aria-hidden="true" />
+            {/* An SVG swatch, not an inline style: the CSP allows styles from 'self' only. */}
+            <svg className="chart__swatch" viewBox="0 0 10 10" aria-hidden="true">
+              <rect width="10" height="10" rx="2" fill={SERIES_COLORS[key]} />
+            </svg>
             {STATUS_LABELS[key]}
           </li>
         ))}
