@@ -1,6 +1,7 @@
 // `pnpm start`: the whole system on this machine. Checks PostgreSQL, RabbitMQ and Redis (starting a missing
 // one with Docker when an engine is available), builds, creates and migrates the database, seeds the demo
-// users when it is empty, then runs api, worker, bank-sim and web with labelled logs until Ctrl-C.
+// users when it is empty, then runs api, worker, bank-sim, web and the operator console with labelled logs
+// until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -18,11 +19,12 @@ env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 env.API_PORT ??= '8000';
 env.BANK_PORT ??= '8001';
 env.WEB_PORT ??= '5500';
+env.CONSOLE_PORT ??= '5600';
 env.WORKER_METRICS_PORT ??= '9101';
 env.API_URL ??= `http://127.0.0.1:${env.API_PORT}`;
 env.BANK_URL ??= `http://127.0.0.1:${env.BANK_PORT}`;
 
-const COLORS = { api: 36, worker: 35, 'bank-sim': 33, web: 32, start: 37 } as const;
+const COLORS = { api: 36, worker: 35, 'bank-sim': 33, web: 32, console: 34, start: 37 } as const;
 type Label = keyof typeof COLORS;
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (label: Label, text: string) => (useColor ? `\x1b[${COLORS[label]}m${text}\x1b[0m` : text);
@@ -46,6 +48,7 @@ const APPS: { label: Label; cwd: string; command: string[]; health: string }[] =
   { label: 'api', cwd: 'apps/api', command: ['node', 'dist/main.js'], health: `http://127.0.0.1:${env.API_PORT}/health` },
   { label: 'worker', cwd: 'apps/worker', command: ['node', 'dist/main.js'], health: `http://127.0.0.1:${env.WORKER_METRICS_PORT}/health` },
   { label: 'web', cwd: 'apps/web', command: ['node', 'node_modules/vite/bin/vite.js', 'preview'], health: `http://127.0.0.1:${env.WEB_PORT}/` },
+  { label: 'console', cwd: 'apps/console', command: ['node', 'node_modules/vite/bin/vite.js', 'preview'], health: `http://127.0.0.1:${env.CONSOLE_PORT}/` },
 ];
 
 const children: ChildProcess[] = [];
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
   await Promise.all(APPS.map((app) => waitHealthy(app.label, app.health)));
   say('everything is up:');
   say(`  web app      http://localhost:${env.WEB_PORT}`);
+  say(`  console      http://localhost:${env.CONSOLE_PORT}    (operators: pnpm paygate operator create --email E --role operator)`);
   say(`  API          ${env.API_URL}    docs ${env.API_URL}/docs    health ${env.API_URL}/health`);
   say(`  bank-sim     ${env.BANK_URL}`);
   say(`  metrics      ${env.API_URL}/metrics    http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`);
@@ -92,6 +96,7 @@ async function ensurePortsFree(): Promise<void> {
     ['API_PORT', env.API_PORT],
     ['BANK_PORT', env.BANK_PORT],
     ['WEB_PORT', env.WEB_PORT],
+    ['CONSOLE_PORT', env.CONSOLE_PORT],
     ['WORKER_METRICS_PORT', env.WORKER_METRICS_PORT],
   ] as const;
   const taken: string[] = [];
@@ -99,7 +104,7 @@ async function ensurePortsFree(): Promise<void> {
   if (taken.length === 0) return;
   fail(
     `port(s) already in use: ${taken.join(', ')}. Is another \`pnpm start\` (or docker compose) still running? ` +
-      `Stop it, or set other ports (e.g. API_PORT=8100 BANK_PORT=8101 WEB_PORT=5510 WORKER_METRICS_PORT=9111 pnpm start).`,
+      `Stop it, or set other ports (e.g. API_PORT=8100 BANK_PORT=8101 WEB_PORT=5510 CONSOLE_PORT=5610 WORKER_METRICS_PORT=9111 pnpm start).`,
   );
 }
 

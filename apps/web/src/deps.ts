@@ -1,7 +1,7 @@
+import { isRetryable, problemOf } from '@paygate/ui';
 import type { QueryClient } from '@tanstack/react-query';
 import { createContext, use } from 'react';
 
-import { isRetryable, problemOf } from './api/problems';
 import type { Settings } from './settings';
 
 /** What the app needs from its surroundings; main.tsx passes the browser's, tests pass their own. */

@@ -1,27 +1,4 @@
-import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
-
-/** Words and dates for people, in their own locale. */
-
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
-
-export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
-}
-
-export function formatTime(date: Date): string {
-  return timeOnly.format(date);
-}
-
-export const STATUS_LABELS: Record<TransactionStatus, string> = {
-  pending: 'Pending',
-  processing: 'Processing',
-  success: 'Success',
-  failed: 'Failed',
-};
-
-export const TYPE_LABELS: Record<TransactionType, string> = { deposit: 'Deposit', withdrawal: 'Withdrawal' };
+/** Words for the web app's own records; the shared ones (dates, statuses, types) are in @paygate/ui. */
 
 /** What each recorded cause means; a cause this list does not know is shown as it is. */
 const CAUSE_LABELS: Record<string, string> = {

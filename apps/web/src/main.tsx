@@ -1,3 +1,5 @@
+// The shared stylesheet first, so the app's own rules come after it.
+import '@paygate/ui/styles.css';
 import './styles.css';
 
 import { QueryClient } from '@tanstack/react-query';

@@ -1,10 +1,10 @@
 import type { TransactionDetailWire } from '@paygate/contracts';
 import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
 import { isTerminal } from '@paygate/domain/transaction-status';
+import { problemOf } from '@paygate/ui';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 
-import { problemOf } from './api/problems';
 import { useSettings } from './deps';
 import { useSession } from './session/session';
 import type { Settings } from './settings';

@@ -3,14 +3,14 @@
  * the field, and sends the normalised amount. Method: the pure check over a table of inputs, then the real
  * deposit form against a local server, asserting what a person sees and what reaches the API.
  */
+import { checkAmountInput } from '@paygate/ui';
+import type { LocalServer } from '@paygate/ui/testing';
+import { startLocalServer } from '@paygate/ui/testing';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, test } from 'vitest';
 
-import { checkAmountInput } from '../src/money';
 import { balance, page, transaction } from './support/fixtures';
-import type { LocalServer } from './support/local-server';
-import { startLocalServer } from './support/local-server';
 import { renderApp } from './support/render-app';
 
 describe('checkAmountInput', () => {

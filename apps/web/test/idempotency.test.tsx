@@ -5,13 +5,13 @@
  * Method: the real dashboard against a local server that scripts each POST (drop the connection, delay,
  * 202, 400), reading the keys the server actually received.
  */
+import type { LocalServer, Reply } from '@paygate/ui/testing';
+import { startLocalServer } from '@paygate/ui/testing';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, test } from 'vitest';
 
 import { balance, errorBody, page, transaction } from './support/fixtures';
-import type { LocalServer, Reply } from './support/local-server';
-import { startLocalServer } from './support/local-server';
 import { renderApp } from './support/render-app';
 
 let server: LocalServer | undefined;

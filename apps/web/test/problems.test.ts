@@ -3,10 +3,9 @@
  * HTTP status when the body is not ours (a proxy's HTML page, an empty body).
  * Method: real Response objects through readProblem; then the idempotency-key rule for each kind.
  */
+import type { ApiProblem } from '@paygate/ui';
+import { keepsIdempotencyKey, readProblem, retryAfterSeconds } from '@paygate/ui';
 import { describe, expect, test } from 'vitest';
-
-import type { ApiProblem } from '../src/api/problems';
-import { keepsIdempotencyKey, readProblem, retryAfterSeconds } from '../src/api/problems';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });

@@ -3,14 +3,14 @@
  * the login page with a message) or by "Log out" (key and cached data forgotten).
  * Method: the real app against a local HTTP server, through the real fetch.
  */
+import type { LocalServer } from '@paygate/ui/testing';
+import { startLocalServer } from '@paygate/ui/testing';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, test } from 'vitest';
 
 import { SESSION_STORAGE_KEY } from '../src/session/storage';
 import { ALICE, ALICE_KEY, balance, errorBody, page } from './support/fixtures';
-import type { LocalServer } from './support/local-server';
-import { startLocalServer } from './support/local-server';
 import { renderApp } from './support/render-app';
 
 let server: LocalServer | undefined;

@@ -1,9 +1,8 @@
 /** Goal: every status reads as a word (not a colour alone) and carries a stable hook for browser tests. */
 import { TRANSACTION_STATUSES } from '@paygate/domain/transaction-status';
+import { StatusBadge } from '@paygate/ui';
 import { render, screen } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
-
-import { StatusBadge } from '../src/components/StatusBadge';
 
 const EXPECTED = { pending: 'Pending', processing: 'Processing', success: 'Success', failed: 'Failed' } as const;
 

@@ -7,14 +7,14 @@
  * request per state played.
  */
 import type { TransactionStatus } from '@paygate/domain/transaction-status';
+import type { LocalServer } from '@paygate/ui/testing';
+import { startLocalServer } from '@paygate/ui/testing';
 import type { QueryClient } from '@tanstack/react-query';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, test } from 'vitest';
 
 import { detail } from './support/fixtures';
-import type { LocalServer } from './support/local-server';
-import { startLocalServer } from './support/local-server';
 import { renderApp } from './support/render-app';
 
 const POLL_MS = 50;

@@ -3,13 +3,13 @@
  * the stack) and filter by status from page one.
  * Method: the real /deposits page against a local server that serves three pages chained by cursors.
  */
+import type { LocalServer } from '@paygate/ui/testing';
+import { startLocalServer } from '@paygate/ui/testing';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, test } from 'vitest';
 
 import { page, transaction } from './support/fixtures';
-import type { LocalServer } from './support/local-server';
-import { startLocalServer } from './support/local-server';
 import { renderApp } from './support/render-app';
 
 let server: LocalServer | undefined;

@@ -6,8 +6,7 @@ import type {
   UserWire,
 } from '@paygate/contracts';
 import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
-
-import { ApiError, readProblem } from './problems';
+import { ApiError, readProblem } from '@paygate/ui';
 
 /**
  * The only code that talks to the API. It calls relative URLs under /api/v1 on its own origin (the dev

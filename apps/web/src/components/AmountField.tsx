@@ -1,4 +1,4 @@
-import { AMOUNT_INPUT_LENGTH_MAX } from '../money';
+import { AMOUNT_INPUT_LENGTH_MAX } from '@paygate/ui';
 
 interface AmountFieldProps {
   id: string;

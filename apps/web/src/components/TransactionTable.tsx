@@ -1,10 +1,8 @@
 import type { TransactionWire } from '@paygate/contracts';
+import { formatAmountText, formatDateTime, StatusBadge, TYPE_LABELS } from '@paygate/ui';
 import { Link } from 'react-router';
 
-import { formatDateTime, TYPE_LABELS } from '../format';
-import { formatAmountText } from '../money';
 import { transactionPath } from '../routes';
-import { StatusBadge } from './StatusBadge';
 
 /** Transactions newest first; on narrow screens each row becomes a compact card (see .table--stack in the CSS). */
 export function TransactionTable({

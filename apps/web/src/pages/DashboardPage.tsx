@@ -1,10 +1,7 @@
+import { amountTextToMinor, formatAmountText, formatMinor, formatTime, ProblemAlert, problemOf } from '@paygate/ui';
 import { Link } from 'react-router';
 
-import { problemOf } from '../api/problems';
-import { ProblemAlert } from '../components/ProblemAlert';
 import { TransactionTable } from '../components/TransactionTable';
-import { formatTime } from '../format';
-import { amountTextToMinor, formatAmountText, formatMinor } from '../money';
 import { useBalance, useRecentTransactions } from '../queries';
 import { useUser } from '../session/session';
 import { CreateTransactionForm } from '../transactions/CreateTransactionForm';

@@ -1,12 +1,11 @@
 import { API_KEY_LENGTH_MAX, EMAIL_LENGTH_MAX } from '@paygate/domain/limits';
+import type { ApiProblem } from '@paygate/ui';
+import { ProblemAlert, problemOf } from '@paygate/ui';
 import { useMutation } from '@tanstack/react-query';
 import type { SubmitEvent } from 'react';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 
-import type { ApiProblem } from '../api/problems';
-import { problemOf } from '../api/problems';
-import { ProblemAlert } from '../components/ProblemAlert';
 import { SESSION_ENDED_MESSAGE, useSession } from '../session/session';
 
 interface FieldErrors {

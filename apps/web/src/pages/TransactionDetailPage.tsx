@@ -1,12 +1,17 @@
 import type { TransactionDetailWire, TransactionEventWire } from '@paygate/contracts';
 import type { TransactionType } from '@paygate/domain/transaction-status';
+import {
+  formatAmountText,
+  formatDateTime,
+  ProblemAlert,
+  problemOf,
+  STATUS_LABELS,
+  StatusBadge,
+  TYPE_LABELS,
+} from '@paygate/ui';
 import { Link, useParams } from 'react-router';
 
-import { problemOf } from '../api/problems';
-import { ProblemAlert } from '../components/ProblemAlert';
-import { StatusBadge } from '../components/StatusBadge';
-import { causeLabel, formatDateTime, STATUS_LABELS, TYPE_LABELS } from '../format';
-import { formatAmountText } from '../money';
+import { causeLabel } from '../format';
 import { useTransactionDetail } from '../queries';
 import { listPath, parseTransactionId, transactionPath } from '../routes';
 import { NotFoundPage } from './NotFoundPage';

@@ -1,12 +1,9 @@
 import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
 import { isTransactionStatus, TRANSACTION_STATUSES } from '@paygate/domain/transaction-status';
-import { useState } from 'react';
+import { Pagination, ProblemAlert, problemOf, STATUS_LABELS, useCursorStack } from '@paygate/ui';
 import { useSearchParams } from 'react-router';
 
-import { problemOf } from '../api/problems';
-import { ProblemAlert } from '../components/ProblemAlert';
 import { TransactionTable } from '../components/TransactionTable';
-import { STATUS_LABELS } from '../format';
 import { useTransactionPage } from '../queries';
 
 const PLURAL: Record<TransactionType, string> = { deposit: 'deposits', withdrawal: 'withdrawals' };
@@ -60,12 +57,10 @@ function TransactionPages({
   status: TransactionStatus | undefined;
   noun: string;
 }) {
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
-  const page = useTransactionPage(type, status, cursor);
+  const pager = useCursorStack();
+  const page = useTransactionPage(type, status, pager.cursor);
   const data = page.data;
   const busy = page.isFetching;
-  const pageNumber = cursors.length + 1;
   const filterWord = status === undefined ? '' : `${STATUS_LABELS[status].toLowerCase()} `;
 
   return (
@@ -93,33 +88,17 @@ function TransactionPages({
         />
       )}
       {data !== undefined && (
-        <nav className="pagination" aria-label="Pagination">
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={cursors.length === 0 || busy}
-            onClick={() => setCursors((stack) => stack.slice(0, -1))}
-            data-testid="pagination-previous"
-          >
-            Previous
-          </button>
-          <p className="pagination__status" aria-live="polite" data-testid="pagination-page" data-page={pageNumber}>
-            Page {pageNumber} of {Math.max(1, Math.ceil(data.total / data.limit))} · {data.total} {filterWord}
-            {noun}
-          </p>
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={!data.has_more || data.next_cursor === null || busy}
-            onClick={() => {
-              const next = data.next_cursor;
-              if (next !== null) setCursors((stack) => [...stack, next]);
-            }}
-            data-testid="pagination-next"
-          >
-            Next
-          </button>
-        </nav>
+        <Pagination
+          canPrevious={pager.canPrevious}
+          canNext={data.has_more && data.next_cursor !== null}
+          busy={busy}
+          onPrevious={pager.previous}
+          onNext={() => pager.next(data.next_cursor)}
+          pageNumber={pager.pageNumber}
+        >
+          Page {pager.pageNumber} of {Math.max(1, Math.ceil(data.total / data.limit))} · {data.total} {filterWord}
+          {noun}
+        </Pagination>
       )}
     </section>
   );

@@ -1,9 +1,8 @@
 import type { TransactionType } from '@paygate/domain/transaction-status';
+import { ProblemAlert, problemOf } from '@paygate/ui';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useParams } from 'react-router';
 
-import { problemOf } from '../api/problems';
-import { ProblemAlert } from '../components/ProblemAlert';
 import { parseTransactionId, transactionPath } from '../routes';
 import { useSession } from '../session/session';
 import { NotFoundPage } from './NotFoundPage';

@@ -1,14 +1,11 @@
 import type { TransactionType } from '@paygate/domain/transaction-status';
+import type { ApiProblem } from '@paygate/ui';
+import { checkAmountInput, formatAmountText, ProblemAlert, StatusBadge, TYPE_LABELS } from '@paygate/ui';
 import type { SubmitEvent } from 'react';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
 
-import type { ApiProblem } from '../api/problems';
 import { AmountField } from '../components/AmountField';
-import { ProblemAlert } from '../components/ProblemAlert';
-import { StatusBadge } from '../components/StatusBadge';
-import { TYPE_LABELS } from '../format';
-import { checkAmountInput, formatAmountText } from '../money';
 import { transactionPath } from '../routes';
 import { useCreateTransaction } from './useCreateTransaction';
 

@@ -1,10 +1,10 @@
 import type { TransactionWire } from '@paygate/contracts';
 import type { TransactionType } from '@paygate/domain/transaction-status';
+import type { ApiProblem } from '@paygate/ui';
+import { keepsIdempotencyKey, problemOf } from '@paygate/ui';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 
-import type { ApiProblem } from '../api/problems';
-import { keepsIdempotencyKey, problemOf } from '../api/problems';
 import { useSession } from '../session/session';
 import { newIdempotencyKey } from './idempotency-key';
 

@@ -1,10 +1,21 @@
-import type { ApiProblem } from '../api/problems';
-import { isRetryable } from '../api/problems';
 import { formatTime } from '../format';
 import { formatAmountText } from '../money';
+import type { ApiProblem } from '../problems';
+import { isRetryable } from '../problems';
+
+export interface DescribeOptions {
+  /**
+   * Show the API's own sentence where it has one the person can act on (a 403 that says which role is
+   * needed, a 404 that names the record, a 409 that says why a repair does not apply). The web app keeps
+   * its own fixed sentences; the operator console, whose readers know the system, prefers the API's.
+   */
+  preferServerMessage?: boolean;
+}
 
 /** One sentence a person can act on, for every problem an API call can have. */
-export function describeProblem(problem: ApiProblem): string {
+export function describeProblem(problem: ApiProblem, options: DescribeOptions = {}): string {
+  const server = options.preferServerMessage === true ? serverMessage(problem) : null;
+  if (server !== null) return server;
   switch (problem.kind) {
     case 'network':
       return 'We could not reach Paygate. Check your connection and try again.';
@@ -37,6 +48,19 @@ export function describeProblem(problem: ApiProblem): string {
   }
 }
 
+/** The API's message when it speaks to the person: refusals (4xx), never a server failure's text. */
+function serverMessage(problem: ApiProblem): string | null {
+  switch (problem.kind) {
+    case 'forbidden':
+    case 'not_found':
+      return problem.message;
+    case 'unexpected':
+      return problem.status >= 400 && problem.status < 500 ? problem.message : null;
+    default:
+      return null;
+  }
+}
+
 interface ProblemAlertProps {
   problem: ApiProblem;
   testId: string;
@@ -45,7 +69,13 @@ interface ProblemAlertProps {
   retryLabel?: string;
   retrying?: boolean;
   /** Replaces the standard sentence (for instance a 404 that names the transaction). */
-  message?: string;
+  message?: string | undefined;
+  preferServerMessage?: boolean;
+  /**
+   * Quote the request id for every problem that has one, not only for unexpected ones: operators pass it
+   * on to whoever reads the logs.
+   */
+  alwaysShowRequestId?: boolean;
 }
 
 export function ProblemAlert({
@@ -55,20 +85,28 @@ export function ProblemAlert({
   retryLabel = 'Retry',
   retrying = false,
   message,
+  preferServerMessage = false,
+  alwaysShowRequestId = false,
 }: ProblemAlertProps) {
   const requestId = 'requestId' in problem ? problem.requestId : null;
   return (
     <div className="alert alert--error" role="alert" data-testid={testId} data-problem={problem.kind}>
-      <p>{message ?? describeProblem(problem)}</p>
-      {problem.kind === 'unexpected' && (
-        <p className="alert__meta">
-          {requestId === null
-            ? 'If it keeps happening, contact support.'
-            : 'If it keeps happening, contact support and quote request ID '}
-          {requestId !== null && <code data-testid={`${testId}-request-id`}>{requestId}</code>}
-          {requestId !== null && '.'}
-        </p>
-      )}
+      <p>{message ?? describeProblem(problem, { preferServerMessage })}</p>
+      {alwaysShowRequestId
+        ? requestId !== null && (
+            <p className="alert__meta">
+              Request ID <code data-testid={`${testId}-request-id`}>{requestId}</code>
+            </p>
+          )
+        : problem.kind === 'unexpected' && (
+            <p className="alert__meta">
+              {requestId === null
+                ? 'If it keeps happening, contact support.'
+                : 'If it keeps happening, contact support and quote request ID '}
+              {requestId !== null && <code data-testid={`${testId}-request-id`}>{requestId}</code>}
+              {requestId !== null && '.'}
+            </p>
+          )}
       {onRetry !== undefined && isRetryable(problem) && (
         <button
           type="button"

@@ -50,3 +50,9 @@ export function formatMinor(amountMinor: bigint, currency: string): string {
 function sentence(message: string): string {
   return message.charAt(0).toUpperCase() + message.slice(1) + (message.endsWith('.') ? '' : '.');
 }
+
+/** A sum in minor units as the API writes it for totals ("0", "-1234"), or the raw text if it is not one. */
+export function formatMinorText(text: string, currency: string): string {
+  if (!/^-?\d+$/.test(text)) return `${text} ${currency}`;
+  return formatMinor(BigInt(text), currency);
+}

@@ -2,7 +2,7 @@ import type { ErrorCode, FieldIssue } from '@paygate/domain/errors';
 import { isErrorCode } from '@paygate/domain/errors';
 
 /**
- * Every way an API call can fail, as something the UI can act on. The API's error body
+ * Every way a call to Paygate's API can fail, as something the UI can act on. The API's error body
  * (`{error, message, details?, request_id}`) is turned into one of these by a single switch over the
  * domain's error codes, so a new code fails typecheck here until someone decides how a person sees it.
  */
@@ -10,8 +10,8 @@ export type ApiProblem =
   | { kind: 'network' }
   | { kind: 'timeout' }
   | { kind: 'unauthorized'; requestId: string | null }
-  | { kind: 'forbidden'; requestId: string | null }
-  | { kind: 'not_found'; requestId: string | null }
+  | { kind: 'forbidden'; message: string | null; requestId: string | null }
+  | { kind: 'not_found'; message: string | null; requestId: string | null }
   | { kind: 'insufficient_balance'; availableBalance: string | null; currency: string | null; requestId: string | null }
   | { kind: 'rate_limited'; retryAfterS: number | null; retryAtMs: number | null; requestId: string | null }
   | { kind: 'validation'; fields: FieldIssue[]; message: string; requestId: string | null }
@@ -83,9 +83,9 @@ function fromCode(code: ErrorCode, body: LooseErrorBody, response: Response, req
     case 'stale_webhook':
       return { kind: 'unauthorized', requestId };
     case 'forbidden':
-      return { kind: 'forbidden', requestId };
+      return { kind: 'forbidden', message: body.message, requestId };
     case 'not_found':
-      return { kind: 'not_found', requestId };
+      return { kind: 'not_found', message: body.message, requestId };
     case 'insufficient_balance':
       return insufficientBalance(body.details, requestId);
     case 'rate_limit_exceeded':
