@@ -46,9 +46,6 @@ export const BANK_HEADERS = { idempotencyKey: 'idempotency-key', authorization: 
 export const BankErrorBody = z.object({ error: z.string(), message: z.string() });
 export type BankErrorBody = z.infer<typeof BankErrorBody>;
 
-/** Failure reasons the bank may give; `insufficient_funds` applies to withdrawals only. */
-export const BANK_FAILURE_REASONS = ['insufficient_funds', 'declined', 'account_closed'] as const;
-
 /** Longest settlement delay the control endpoint accepts: one hour. */
 export const BANK_CONTROL_DELAY_MS_MAX = 3_600_000;
 

@@ -11,7 +11,6 @@ export interface PoolOptions {
 }
 
 export type Pool = pg.Pool;
-export type PoolClient = pg.PoolClient;
 
 export function createPool(options: PoolOptions): pg.Pool {
   return new pg.Pool({

@@ -12,11 +12,6 @@ export function backoffDelayMs(attemptIndex: number, baseMs: number, capMs: numb
   return Math.floor(random() * ceilingMs);
 }
 
-/** The distinct delay buckets a delay queue topology needs: one queue per ceiling, since RabbitMQ expires only at the head. */
-export function backoffCeilingsMs(retryCountMax: number, baseMs: number, capMs: number): number[] {
-  return Array.from({ length: retryCountMax }, (_, attemptIndex) => Math.min(capMs, baseMs * 2 ** attemptIndex));
-}
-
 /**
  * Delay queues hold fixed delays, so a jittered delay is rounded down to the nearest bucket (at least the
  * smallest): the spread of full jitter survives, at the buckets' resolution.

@@ -6,7 +6,6 @@ import { createMetricsRegistry } from '@paygate/config';
 /** Order answers, settlements and webhook deliveries, on a registry per bank so tests can run several. */
 export type OrderAnswer =
   'accepted' | 'replayed' | 'unavailable' | 'invalid_request' | 'idempotency_key_reused' | 'order_book_full';
-export type DeliveryResult = 'delivered' | 'failed_attempt' | 'gave_up' | 'dropped';
 
 export interface Metrics {
   registry: Registry;

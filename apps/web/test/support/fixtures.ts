@@ -5,7 +5,7 @@ import type {
   TransactionWire,
   UserWire,
 } from '@paygate/contracts';
-import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
+import type { TransactionStatus } from '@paygate/domain/transaction-status';
 
 /** Wire shapes as the API sends them, built from the contracts' types so drift fails typecheck. */
 
@@ -80,8 +80,4 @@ export function page(items: TransactionWire[], overrides: Partial<TransactionPag
 
 export function errorBody(error: string, message: string, extra: Record<string, unknown> = {}) {
   return { error, message, request_id: 'req-err-1', ...extra };
-}
-
-export function typeOf(path: string): TransactionType {
-  return path.includes('withdrawal') ? 'withdrawal' : 'deposit';
 }
