@@ -53,6 +53,10 @@ describe('demo keys', () => {
       (await call(production.baseUrl, '/api/v1/auth/login', { body: { email: demo.email, api_key: demo.apiKey } }))
         .status,
     ).toBe(401);
+    expect(
+      (await call(production.baseUrl, '/api/v1/auth/login', { body: { username: demo.email, password: demo.apiKey } }))
+        .status,
+    ).toBe(401);
     expect((await call(development.baseUrl, balance, { headers: { 'x-api-key': demo.apiKey } })).status).toBe(200);
     expect(
       (await call(development.baseUrl, '/api/v1/auth/login', { body: { email: demo.email, api_key: demo.apiKey } }))

@@ -2,7 +2,7 @@
 // ids flow, security headers and CORS are right, docs and metrics are served.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { HealthWire, LivenessWire } from '@paygate/contracts';
+import { HealthWire, InfoWire, LivenessWire } from '@paygate/contracts';
 
 import type { TestApi } from './setup/api';
 import { call, getAs, givenUser, postDeposit, startApi } from './setup/api';
@@ -175,9 +175,36 @@ describe('request ids, headers and CORS', () => {
   });
 });
 
+describe('GET / (info)', () => {
+  test("when GET /, then the seed's message and version, links to everything, and the older top-level links", async () => {
+    const answer = await call(api.baseUrl, '/');
+    expect(answer.status).toBe(200);
+    expect(InfoWire.parse(answer.body)).toEqual({
+      message: expect.stringContaining('Paygate API'),
+      name: 'Paygate API',
+      version: '0.1.0',
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/health',
+      links: {
+        self: '/',
+        docs: '/docs',
+        openapi: '/openapi.json',
+        health: '/health',
+        liveness: '/health/live',
+        metrics: '/metrics',
+        login: '/api/v1/auth/login',
+      },
+    });
+    for (const link of Object.values(answer.body.links as Record<string, string>)) {
+      const method = link === '/api/v1/auth/login' ? 'POST' : 'GET';
+      expect((await call(api.baseUrl, link, { method })).status, link).not.toBe(404);
+    }
+  });
+});
+
 describe('docs and metrics', () => {
-  test('when GET /, /openapi.json and /docs, then info, the OpenAPI 3.1 document and an HTML page', async () => {
-    expect((await call(api.baseUrl, '/')).body).toMatchObject({ name: 'Paygate API', docs: '/docs' });
+  test('when GET /openapi.json and /docs, then the OpenAPI 3.1 document and an HTML page', async () => {
     const openApi = await call(api.baseUrl, '/openapi.json');
     expect(openApi.body.openapi).toBe('3.1.0');
     expect(Object.keys(openApi.body.paths)).toContain('/api/v1/deposits');

@@ -13,7 +13,7 @@ import {
   UserIdParams,
   UserTransactionListQuery,
 } from './transactions';
-import { BalanceWire, LoginBody, UserWire } from './users';
+import { BalanceWire, LoginAnswerWire, LoginBody } from './users';
 import { BankWebhookPayload, WebhookAck } from './webhook';
 
 /** The OpenAPI 3.1 document of the public HTTP API, generated from the same schemas the API validates with. */
@@ -39,13 +39,16 @@ function register(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post',
     path: '/api/v1/auth/login',
-    summary: 'Log in with email and API key',
+    summary: "Log in with email and API key (or the seed's username and password)",
     description:
       'Rate limited per client address (every attempt) and per email (failed attempts only: a correct email and key always log in, so nobody can lock another user out).',
     tags: ['auth'],
     request: { body: { content: { 'application/json': { schema: LoginBody } } } },
     responses: {
-      200: json(UserWire, 'The user the key belongs to.'),
+      200: json(
+        LoginAnswerWire,
+        'The user the key belongs to, with what the seed answered: user_id, api_key (the key sent), message.',
+      ),
       401: error('Unknown email or key.'),
       422: error('Invalid body.'),
       429: rateLimited,

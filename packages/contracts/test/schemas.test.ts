@@ -9,7 +9,9 @@ import {
   encodeBalance,
   encodeTransaction,
   IdempotencyKey,
+  loginFormOf,
   toCreateTransactionCommand,
+  toLoginCredentials,
   toFieldIssues,
   TransactionIdParams,
   TransactionWire,
@@ -115,6 +117,33 @@ describe('query and params', () => {
       expect(IdempotencyKey.safeParse(key).success).toBe(false);
     },
   );
+});
+
+describe('login', () => {
+  test.each([
+    [
+      { email: 'Alice@Example.com', api_key: 'pgk_a' },
+      { email: 'alice@example.com', apiKey: 'pgk_a' },
+    ],
+    [
+      { username: ' Alice@Example.com ', password: 'pgk_a' },
+      { email: 'alice@example.com', apiKey: 'pgk_a' },
+    ],
+  ])('when the body is %j, then the credentials are %j', (body, credentials) => {
+    expect(toLoginCredentials(loginFormOf(body).parse(body))).toEqual(credentials);
+  });
+
+  test.each([
+    [{ username: 'alice@example.com' }, ['password']],
+    [{ password: 'pgk_a' }, ['username']],
+    [{ email: 'alice@example.com' }, ['api_key']],
+    [{ email: 'not-an-email', api_key: 'pgk_a' }, ['email']],
+    [{ email: 'alice@example.com', api_key: 'pgk_a', password: 'pgk_a' }, ['username', 'body']],
+    [{}, ['email', 'api_key']],
+  ])('when the body is %j, then 422 names the fields of the form it was meant as: %j', (body, fields) => {
+    const result = loginFormOf(body).safeParse(body);
+    expect(result.error && toFieldIssues(result.error).map((issue) => issue.field)).toEqual(fields);
+  });
 });
 
 describe('encoders', () => {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 
 import type { Dependency, HealthWire, LivenessWire } from '@paygate/contracts';
-import { DEPENDENCIES } from '@paygate/contracts';
+import { DEPENDENCIES, infoOf } from '@paygate/contracts';
 import { buildOpenApiDocument } from '@paygate/contracts/openapi';
 
 import type { ApiDeps } from '../../deps';
@@ -17,9 +17,10 @@ export function systemRouter(deps: ApiDeps): Router {
   const router = Router();
   // A relative server: "Try it out" on /docs then calls the origin the page came from (no CORS needed).
   const openApi = buildOpenApiDocument({ version: API_VERSION, serverUrl: '/' });
+  const info = infoOf(API_VERSION);
 
   router.get('/', (_req, res) => {
-    res.json({ name: 'Paygate API', version: API_VERSION, docs: '/docs', openapi: '/openapi.json', health: '/health' });
+    res.json(info);
   });
 
   const logTransitions = healthTransitionLogger(deps);
