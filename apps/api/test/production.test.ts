@@ -64,6 +64,11 @@ describe('demo keys', () => {
     ).toBe(200);
   });
 
+  test("when /docs is served in production, then Try it is not prefilled with a demo key; outside production it is alice's", async () => {
+    expect((await call(production.baseUrl, '/docs')).text).not.toContain('pgk_demo_');
+    expect((await call(development.baseUrl, '/docs')).text).toContain('pgk_demo_alice_');
+  });
+
   test('when a random key is used in production, then it works as usual', async () => {
     const user = await givenUser('1.00');
     expect(
