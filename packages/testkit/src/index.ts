@@ -1,3 +1,4 @@
 export * from './isolated-run';
+export * from './processes';
 export * from './services';
 export * from './stack';
