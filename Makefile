@@ -12,7 +12,7 @@ COMPOSE ?= $(shell if docker compose version >/dev/null 2>&1; then echo "docker 
 ALL_PROFILES := --profile monitoring --profile tools
 BENCH ?= api
 
-.PHONY: help up down build migrate seed test lint logs shell clean monitoring start test-local lint-local bench compose-check
+.PHONY: help up down build migrate seed test lint logs shell clean monitoring start test-local lint-local bench
 
 help: ## Show this list
 	@echo "Usage: make <target>    (make help: this list)"
@@ -23,45 +23,53 @@ help: ## Show this list
 	@echo "Local, without Docker (Node 20, pnpm 12.4.2, PostgreSQL/RabbitMQ/Redis on 127.0.0.1):"
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## \(local\)/ { sub(/\(local\) /, "", $$2); printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-compose-check:
-	@if [ -z "$(COMPOSE)" ]; then \
-		echo "Neither 'docker compose' nor 'docker-compose' is available; install Docker, or use the local targets (make start, make test-local)." >&2; \
-		exit 1; \
-	fi
+# The targets that run Docker Compose. Asked for without Docker, make says so in one line and exits
+# non-zero before running anything (docker-compose v1 answers a missing engine with a Python traceback of a
+# hundred lines). `make`, `make help` and the local targets never look for Docker.
+DOCKER_TARGETS := up down build migrate seed test lint logs shell clean monitoring
+LOCAL_HINT := use the local targets instead (make start, make test-local, make lint-local)
+ifneq ($(filter $(DOCKER_TARGETS),$(MAKECMDGOALS)),)
+ifeq ($(COMPOSE),)
+$(error make $(MAKECMDGOALS): neither 'docker compose' nor 'docker-compose' is installed; install Docker, or $(LOCAL_HINT))
+endif
+ifneq ($(shell docker info >/dev/null 2>&1 && echo running),running)
+$(error make $(MAKECMDGOALS): no Docker engine is running ('docker info' failed); start Docker, or $(LOCAL_HINT))
+endif
+endif
 
-up: compose-check ## Build if needed and start all services (web :5500, api :8000, bank :8001, RabbitMQ UI :15672)
+up: ## Build if needed and start all services (web :5500, api :8000, bank :8001, RabbitMQ UI :15672)
 	$(COMPOSE) up -d --build
 	@echo "web http://localhost:5500  api http://localhost:8000 (docs /docs)  RabbitMQ UI http://localhost:15672 (guest/guest)"
 	@echo "next: make seed (demo users of CREDENTIALS.md), make logs"
 
-down: compose-check ## Stop all services (data volumes are kept)
+down: ## Stop all services (data volumes are kept)
 	$(COMPOSE) $(ALL_PROFILES) down --remove-orphans
 
-build: compose-check ## Build the Docker images (api, worker, bank-sim, web)
+build: ## Build the Docker images (api, worker, bank-sim, web)
 	$(COMPOSE) build
 
-migrate: compose-check ## Run database migrations (the one-shot migrate service; `up` runs it too)
+migrate: ## Run database migrations (the one-shot migrate service; `up` runs it too)
 	$(COMPOSE) run --rm migrate
 
-seed: compose-check ## Seed the demo users alice, bob and charlie (see CREDENTIALS.md)
+seed: ## Seed the demo users alice, bob and charlie (see CREDENTIALS.md)
 	$(COMPOSE) exec -T api node dist/cli/seed.js
 
-test: compose-check ## Run the test suite in a container against the stack's PostgreSQL, RabbitMQ and Redis
+test: ## Run the test suite in a container against the stack's PostgreSQL, RabbitMQ and Redis
 	$(COMPOSE) --profile tools run --rm toolbox pnpm test
 
-lint: compose-check ## Run linters and type checks (eslint, tsc) in a container
+lint: ## Run linters and type checks (eslint, tsc) in a container
 	$(COMPOSE) --profile tools run --rm --no-deps toolbox sh -c "pnpm lint && pnpm typecheck"
 
-logs: compose-check ## Follow the logs of all services
+logs: ## Follow the logs of all services
 	$(COMPOSE) logs -f --tail=200
 
-shell: compose-check ## Open a shell in the api container (CLI: node dist/cli/main.js help)
+shell: ## Open a shell in the api container (CLI: node dist/cli/main.js help)
 	$(COMPOSE) exec api sh
 
-clean: compose-check ## Remove containers and volumes (all data: database, queues, metrics)
+clean: ## Remove containers and volumes (all data: database, queues, metrics)
 	$(COMPOSE) $(ALL_PROFILES) down -v --remove-orphans
 
-monitoring: compose-check ## Start Prometheus too (http://localhost:9090)
+monitoring: ## Start Prometheus too (http://localhost:9090)
 	$(COMPOSE) --profile monitoring up -d --build
 
 start: ## (local) Build, migrate, seed when empty and run every app: pnpm start, with .env loaded if present

@@ -9,7 +9,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
 
-import { answers, dockerAvailable } from '@paygate/testkit';
+import { answers, dockerAvailable, isRunning, redisStartCommand, stopChildren } from '@paygate/testkit';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const env = { ...process.env };
@@ -38,17 +38,47 @@ interface Service {
 }
 
 const SERVICES: Service[] = [
-  { name: 'PostgreSQL', url: env.DATABASE_URL, compose: 'postgres', manual: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start" },
+  {
+    name: 'PostgreSQL',
+    url: env.DATABASE_URL,
+    compose: 'postgres',
+    manual: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  },
   { name: 'RabbitMQ', url: env.AMQP_URL, compose: 'rabbitmq', manual: 'rabbitmq-server -detached' },
-  { name: 'Redis', url: env.REDIS_URL, compose: 'redis', manual: 'redis-server --daemonize yes' },
+  { name: 'Redis', url: env.REDIS_URL, compose: 'redis', manual: redisStartCommand(env.REDIS_URL) },
 ];
 
 const APPS: { label: Label; cwd: string; command: string[]; health: string }[] = [
-  { label: 'bank-sim', cwd: 'apps/bank-sim', command: ['node', 'dist/main.js'], health: `http://127.0.0.1:${env.BANK_PORT}/health` },
-  { label: 'api', cwd: 'apps/api', command: ['node', 'dist/main.js'], health: `http://127.0.0.1:${env.API_PORT}/health` },
-  { label: 'worker', cwd: 'apps/worker', command: ['node', 'dist/main.js'], health: `http://127.0.0.1:${env.WORKER_METRICS_PORT}/health` },
-  { label: 'web', cwd: 'apps/web', command: ['node', 'node_modules/vite/bin/vite.js', 'preview'], health: `http://127.0.0.1:${env.WEB_PORT}/` },
-  { label: 'console', cwd: 'apps/console', command: ['node', 'node_modules/vite/bin/vite.js', 'preview'], health: `http://127.0.0.1:${env.CONSOLE_PORT}/` },
+  {
+    label: 'bank-sim',
+    cwd: 'apps/bank-sim',
+    command: ['node', 'dist/main.js'],
+    health: `http://127.0.0.1:${env.BANK_PORT}/health`,
+  },
+  {
+    label: 'api',
+    cwd: 'apps/api',
+    command: ['node', 'dist/main.js'],
+    health: `http://127.0.0.1:${env.API_PORT}/health`,
+  },
+  {
+    label: 'worker',
+    cwd: 'apps/worker',
+    command: ['node', 'dist/main.js'],
+    health: `http://127.0.0.1:${env.WORKER_METRICS_PORT}/health`,
+  },
+  {
+    label: 'web',
+    cwd: 'apps/web',
+    command: ['node', 'node_modules/vite/bin/vite.js', 'preview'],
+    health: `http://127.0.0.1:${env.WEB_PORT}/`,
+  },
+  {
+    label: 'console',
+    cwd: 'apps/console',
+    command: ['node', 'node_modules/vite/bin/vite.js', 'preview'],
+    health: `http://127.0.0.1:${env.CONSOLE_PORT}/`,
+  },
 ];
 
 const children: ChildProcess[] = [];
@@ -78,13 +108,21 @@ async function ensureServices(): Promise<void> {
   if (missing.length === 0) return;
   if (dockerAvailable()) {
     say(`starting ${missing.map((service) => service.name).join(', ')} with docker compose`);
-    const result = spawnSync('docker', ['compose', 'up', '-d', ...missing.map((service) => service.compose)], { cwd: ROOT, stdio: 'inherit' });
+    const result = spawnSync('docker', ['compose', 'up', '-d', ...missing.map((service) => service.compose)], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     if (result.status !== 0) fail('docker compose could not start the services above');
-    for (const service of missing) await waitFor(() => answers(service.url), 90_000, `${service.name} did not answer within 90 s`);
+    for (const service of missing)
+      await waitFor(() => answers(service.url), 90_000, `${service.name} did not answer within 90 s`);
     return;
   }
-  const lines = missing.map((service) => `  ${service.name} is not answering at ${redact(service.url)}; start it with: ${service.manual}`);
-  fail(`required services are down and no Docker engine is available to start them:\n${lines.join('\n')}\n(or point DATABASE_URL, AMQP_URL, REDIS_URL elsewhere)`);
+  const lines = missing.map(
+    (service) => `  ${service.name} is not answering at ${redact(service.url)}; start it with: ${service.manual}`,
+  );
+  fail(
+    `required services are down and no Docker engine is available to start them:\n${lines.join('\n')}\n(or point DATABASE_URL, AMQP_URL, REDIS_URL elsewhere)`,
+  );
 }
 
 /**
@@ -128,7 +166,10 @@ async function seedWhenEmpty(): Promise<void> {
   const { rows } = await client.query<{ count: string }>('SELECT count(*) AS count FROM users');
   await client.end();
   if (Number(rows[0]?.count) === 0) {
-    step('seeding the demo users (their API keys are printed below, and listed in CREDENTIALS.md)', ['pnpm', 'db:seed']);
+    step('seeding the demo users (their API keys are printed below, and listed in CREDENTIALS.md)', [
+      'pnpm',
+      'db:seed',
+    ]);
   } else {
     say(`the database already has ${rows[0]?.count ?? '?'} users; not seeding (see CREDENTIALS.md for the demo keys)`);
   }
@@ -155,8 +196,18 @@ function pretty(line: string): string {
   try {
     const entry = JSON.parse(line) as Record<string, unknown>;
     const { time, level, msg, pid: _pid, hostname: _hostname, service: _service, name: _name, ...rest } = entry;
-    const levelName = typeof level === 'number' ? ({ 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' } as Record<number, string>)[level] ?? text(level) : text(level);
-    const clock = typeof time === 'string' ? time.slice(11, 19) : typeof time === 'number' ? new Date(time).toISOString().slice(11, 19) : '';
+    const levelName =
+      typeof level === 'number'
+        ? (({ 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' } as Record<number, string>)[
+            level
+          ] ?? text(level))
+        : text(level);
+    const clock =
+      typeof time === 'string'
+        ? time.slice(11, 19)
+        : typeof time === 'number'
+          ? new Date(time).toISOString().slice(11, 19)
+          : '';
     const fields = Object.entries(rest).map(([key, value]) => `${key}=${text(value)}`);
     return [clock, levelName.padEnd(5), text(msg), ...fields].join(' ');
   } catch {
@@ -201,17 +252,15 @@ async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('stopping...');
-  const exits = children.filter((child) => child.exitCode === null).map((child) => new Promise((resolve) => child.once('exit', resolve)));
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 15_000))]);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  // Waits only for the apps still running, so one that already died does not hold up the others' stop.
+  if ((await stopChildren(children, 15_000)) === 'killed') say('some apps did not stop within 15 s and were killed');
   say('stopped');
   process.exit(code);
 }
 
 function fail(message: string): never {
   console.error(`${paint('start', '[start]   ')} ${message}`);
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  for (const child of children) if (isRunning(child)) child.kill('SIGTERM');
   process.exit(1);
 }
 

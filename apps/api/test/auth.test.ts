@@ -1,5 +1,8 @@
-// Goal: only a valid, unrevoked key gets in; login checks email and key together.
+// Goal: only a valid, unrevoked key gets in; login checks email and key together, in Paygate's form and the
+// seed's, and answers what the seed's clients read.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { LoginAnswerWire } from '@paygate/contracts';
 
 import type { TestApi } from './setup/api';
 import { adminFor, call, getAs, givenUser, startApi } from './setup/api';
@@ -45,13 +48,48 @@ describe('API key authentication', () => {
 });
 
 describe('POST /api/v1/auth/login', () => {
-  test('when email and key match, then 200 with the user', async () => {
+  test('when email and key match, then 200 with the user and what the seed answered (user_id, api_key, message)', async () => {
     const user = await givenUser();
     const answer = await call(api.baseUrl, '/api/v1/auth/login', {
       body: { email: user.email.toUpperCase(), api_key: user.apiKey },
     });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ id: user.id, email: user.email, currency: 'USD', created_at: expect.any(String) });
+    expect(LoginAnswerWire.parse(answer.body)).toEqual({
+      id: user.id,
+      email: user.email,
+      currency: 'USD',
+      created_at: expect.any(String),
+      user_id: user.id,
+      api_key: user.apiKey,
+      message: 'Login successful',
+    });
+  });
+
+  test("when the seed's form {username, password} is sent, then the same answer as {email, api_key}", async () => {
+    const user = await givenUser();
+    const paygate = await call(api.baseUrl, '/api/v1/auth/login', {
+      body: { email: user.email, api_key: user.apiKey },
+    });
+    const seed = await call(api.baseUrl, '/api/v1/auth/login', {
+      body: { username: ` ${user.email.toUpperCase()} `, password: user.apiKey },
+    });
+    expect(seed.status).toBe(200);
+    expect(seed.text).toBe(paygate.text);
+  });
+
+  test("when the seed's form has a wrong password or username, then the same 401 as Paygate's form; a missing field is 422 naming it", async () => {
+    const [user, other] = [await givenUser(), await givenUser()];
+    const answers = await Promise.all([
+      call(api.baseUrl, '/api/v1/auth/login', { body: { username: user.email, password: 'pgk_wrong' } }),
+      call(api.baseUrl, '/api/v1/auth/login', { body: { username: other.email, password: user.apiKey } }),
+      call(api.baseUrl, '/api/v1/auth/login', { body: { username: 'alice', password: user.apiKey } }),
+      call(api.baseUrl, '/api/v1/auth/login', { body: { email: user.email, api_key: 'pgk_wrong' } }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401]);
+    expect(new Set(answers.map((answer) => answer.body.message)).size).toBe(1);
+    const missing = await call(api.baseUrl, '/api/v1/auth/login', { body: { username: user.email } });
+    expect(missing.status).toBe(422);
+    expect(missing.body.details).toEqual([expect.objectContaining({ field: 'password' })]);
   });
 
   test("when the email is another user's or the key is wrong, then the same 401", async () => {

@@ -53,11 +53,20 @@ describe('demo keys', () => {
       (await call(production.baseUrl, '/api/v1/auth/login', { body: { email: demo.email, api_key: demo.apiKey } }))
         .status,
     ).toBe(401);
+    expect(
+      (await call(production.baseUrl, '/api/v1/auth/login', { body: { username: demo.email, password: demo.apiKey } }))
+        .status,
+    ).toBe(401);
     expect((await call(development.baseUrl, balance, { headers: { 'x-api-key': demo.apiKey } })).status).toBe(200);
     expect(
       (await call(development.baseUrl, '/api/v1/auth/login', { body: { email: demo.email, api_key: demo.apiKey } }))
         .status,
     ).toBe(200);
+  });
+
+  test("when /docs is served in production, then Try it is not prefilled with a demo key; outside production it is alice's", async () => {
+    expect((await call(production.baseUrl, '/docs')).text).not.toContain('pgk_demo_');
+    expect((await call(development.baseUrl, '/docs')).text).toContain('pgk_demo_alice_');
   });
 
   test('when a random key is used in production, then it works as usual', async () => {

@@ -1,8 +1,9 @@
 // Goal: the operational surface behaves: health names what is down, errors never leak internals, request
 // ids flow, security headers and CORS are right, docs and metrics are served.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { HealthWire, LivenessWire } from '@paygate/contracts';
+import { HealthWire, InfoWire, LivenessWire } from '@paygate/contracts';
 
 import type { TestApi } from './setup/api';
 import { call, getAs, givenUser, newKey, postDeposit, startApi } from './setup/api';
@@ -175,15 +176,77 @@ describe('request ids, headers and CORS', () => {
   });
 });
 
+describe('GET / (info)', () => {
+  test("when GET /, then the seed's message and version, links to everything, and the older top-level links", async () => {
+    const answer = await call(api.baseUrl, '/');
+    expect(answer.status).toBe(200);
+    expect(InfoWire.parse(answer.body)).toEqual({
+      message: expect.stringContaining('Paygate API'),
+      name: 'Paygate API',
+      version: '0.1.0',
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/health',
+      links: {
+        self: '/',
+        docs: '/docs',
+        openapi: '/openapi.json',
+        health: '/health',
+        liveness: '/health/live',
+        metrics: '/metrics',
+        login: '/api/v1/auth/login',
+      },
+    });
+    for (const link of Object.values(answer.body.links as Record<string, string>)) {
+      const method = link === '/api/v1/auth/login' ? 'POST' : 'GET';
+      expect((await call(api.baseUrl, link, { method })).status, link).not.toBe(404);
+    }
+  });
+});
+
 describe('docs and metrics', () => {
-  test('when GET /, /openapi.json and /docs, then info, the OpenAPI 3.1 document and an HTML page', async () => {
-    expect((await call(api.baseUrl, '/')).body).toMatchObject({ name: 'Paygate API', docs: '/docs' });
+  test('when GET /openapi.json, then the OpenAPI 3.1 document with a server relative to this origin', async () => {
     const openApi = await call(api.baseUrl, '/openapi.json');
     expect(openApi.body.openapi).toBe('3.1.0');
+    expect(openApi.body.servers).toEqual([{ url: '/' }]);
     expect(Object.keys(openApi.body.paths)).toContain('/api/v1/deposits');
-    const docs = await fetch(`${api.baseUrl}/docs/`);
-    expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('swagger-ui');
+  });
+
+  test("when GET /docs, then Scalar's reference, loading only this origin, its inline script allowed by hash and nothing else", async () => {
+    for (const path of ['/docs', '/docs/']) {
+      const docs = await call(api.baseUrl, path);
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get('content-type')).toContain('text/html');
+      const scripts = [...docs.text.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts.map(([, attributes]) => attributes?.trim())).toEqual([
+        'src="/scalar-assets/standalone.js"',
+        'type="text/javascript"',
+      ]);
+      const inline = scripts[1]?.[2] ?? '';
+      expect(inline).toContain("Scalar.createApiReference('#app'");
+      expect(inline).toContain('"url": "/openapi.json"');
+      const csp = docs.headers.get('content-security-policy') ?? '';
+      const hash = createHash('sha256').update(inline).digest('base64');
+      expect(directive(csp, 'script-src')).toEqual(["'self'", `'sha256-${hash}'`]);
+      expect(directive(csp, 'default-src')).toEqual(["'self'"]);
+      expect(directive(csp, 'connect-src')).toEqual(["'self'"]);
+      expect(directive(csp, 'font-src')).toEqual(["'self'", 'data:']);
+      expect(directive(csp, 'style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+      // No other origin, anywhere: not in the page, not in the policy.
+      expect(docs.text).not.toMatch(/https?:\/\//);
+      expect(csp).not.toMatch(/https?:|\*/);
+    }
+  });
+
+  test('when the Scalar bundle and the icon are asked for, then this server sends them', async () => {
+    const bundle = await fetch(`${api.baseUrl}/scalar-assets/standalone.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+    expect(bundle.headers.get('cache-control')).toBe('public, max-age=86400');
+    expect((await bundle.text()).length).toBeGreaterThan(1_000_000);
+    const icon = await fetch(`${api.baseUrl}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
   });
 
   test('when requests were served, then /metrics has the latency histogram by route template and status', async () => {
@@ -211,3 +274,8 @@ describe('docs and metrics', () => {
     expect(countOf('method="GET",route="unmatched",status="401"')).toBeDefined();
   });
 });
+
+function directive(csp: string, name: string): string[] {
+  const found = csp.split(';').find((part) => part.trim().startsWith(`${name} `));
+  return found?.trim().split(/\s+/).slice(1) ?? [];
+}

@@ -19,15 +19,29 @@ describe('GET /api/v1/deposits/{id} and /withdrawals/{id}', () => {
     const deposit = await postDeposit(api, user, '5.00');
     const settlement = new SettlementRepository(api.pool);
     await settlement.startProcessing({ transactionId: deposit.body.id, cause: 'test.worker', requestId: 'req-worker' });
-    await settlement.settle({ transactionId: deposit.body.id, status: 'success', bankReference: 'BNK-READ1', errorCode: null, errorMessage: null, detail: null, cause: 'test.bank', requestId: null });
+    await settlement.settle({
+      transactionId: deposit.body.id,
+      status: 'success',
+      bankReference: 'BNK-READ1',
+      errorCode: null,
+      errorMessage: null,
+      detail: null,
+      cause: 'test.bank',
+      requestId: null,
+    });
     const answer = await getAs(api, user, `/api/v1/deposits/${deposit.body.id}`);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ id: deposit.body.id, status: 'success', bank_reference: 'BNK-READ1', completed_at: expect.any(String) });
-    expect(answer.body.events.map((event: { from_status: string | null; to_status: string }) => `${event.from_status ?? '-'}>${event.to_status}`)).toEqual([
-      '->pending',
-      'pending>processing',
-      'processing>success',
-    ]);
+    expect(answer.body).toMatchObject({
+      id: deposit.body.id,
+      status: 'success',
+      bank_reference: 'BNK-READ1',
+      completed_at: expect.any(String),
+    });
+    expect(
+      answer.body.events.map(
+        (event: { from_status: string | null; to_status: string }) => `${event.from_status ?? '-'}>${event.to_status}`,
+      ),
+    ).toEqual(['->pending', 'pending>processing', 'processing>success']);
     expect(answer.body.events[0].request_id).toBe(deposit.headers.get('x-request-id'));
   });
 
@@ -90,12 +104,35 @@ describe('GET /api/v1/deposits and /withdrawals', () => {
   test('when filtering by status and creation time, then only matching transactions are listed', async () => {
     const user = await givenUser();
     const first = await postDeposit(api, user, '1.00');
-    await new SettlementRepository(api.pool).startProcessing({ transactionId: first.body.id, cause: 'test', requestId: null });
+    await new SettlementRepository(api.pool).startProcessing({
+      transactionId: first.body.id,
+      cause: 'test',
+      requestId: null,
+    });
     await postDeposit(api, user, '2.00');
     const processing = await getAs(api, user, '/api/v1/deposits?status=processing');
     expect(processing.body.items.map((item: { id: number }) => item.id)).toEqual([first.body.id]);
     const future = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
     expect((await getAs(api, user, `/api/v1/deposits?created_from=${future}`)).body.total).toBe(0);
     expect((await getAs(api, user, `/api/v1/deposits?created_to=${future}`)).body.total).toBe(2);
+  });
+
+  test("when a time filter is a date alone, then it means that day's start in UTC: created_from includes the day, created_to ends before it", async () => {
+    const user = await givenUser();
+    const deposit = await postDeposit(api, user, '1.00');
+    // The day the deposit was created on, from its own timestamp, so a run across midnight still agrees.
+    const day = String(deposit.body.created_at).slice(0, 10);
+    const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const total = async (query: string) =>
+      (await getAs(api, user, `/api/v1/users/${user.id}/transactions?${query}`)).body.total;
+    expect(await total(`created_from=${day}`)).toBe(1);
+    expect(await total(`created_to=${day}`)).toBe(0);
+    expect(await total(`created_from=${day}&created_to=${nextDay}`)).toBe(1);
+    expect(await total(`created_from=${nextDay}`)).toBe(0);
+    const refused = await getAs(api, user, '/api/v1/deposits?created_from=2026-02-30');
+    expect(refused.status).toBe(422);
+    expect(refused.body.details).toEqual([
+      { field: 'created_from', message: expect.stringContaining('ISO 8601 date'), reason: 'invalid_format' },
+    ]);
   });
 });

@@ -46,6 +46,9 @@ export const AmountText = z
 
 export const EntityId = z.number().int().positive().meta({ example: 42 });
 
+/** The key the reference shows; on /docs, "Try it" sends a fresh UUID in its place. */
+export const IDEMPOTENCY_KEY_SAMPLE = 'b7f3c1e2-4d5a-4f6b-9c8d-0e1f2a3b4c5d';
+
 export const IdempotencyKey = z
   .string()
   .min(1)
@@ -53,7 +56,7 @@ export const IdempotencyKey = z
   .regex(/^[\x20-\x7e]+$/, 'Idempotency-Key must be printable ASCII')
   .meta({
     description: '1-255 printable ASCII characters, unique per logical operation.',
-    example: 'b7f3c1e2-4d5a-4f6b-9c8d-0e1f2a3b4c5d',
+    example: IDEMPOTENCY_KEY_SAMPLE,
   });
 
 export const ErrorBody = z

@@ -50,9 +50,70 @@ export const LivenessWire = z
   .meta({ id: 'Liveness', example: { status: 'alive', service: 'paygate-api', version: '0.1.0' } });
 export type LivenessWire = z.infer<typeof LivenessWire>;
 
+export const INFO_MESSAGE = 'Welcome to the Paygate API. The reference is at /docs.';
+
+/** Where a newcomer goes next from GET /. */
+export const InfoLinksWire = z
+  .object({
+    self: z.string(),
+    docs: z.string(),
+    openapi: z.string(),
+    health: z.string(),
+    liveness: z.string(),
+    metrics: z.string(),
+    login: z.string(),
+  })
+  .meta({ id: 'InfoLinks' });
+
+/** GET /: the seed's `message` and `version`, plus links (the top-level docs/openapi/health stay for older clients). */
 export const InfoWire = z
-  .object({ name: z.string(), version: z.string(), docs: z.string(), openapi: z.string(), health: z.string() })
+  .object({
+    message: z.string(),
+    name: z.string(),
+    version: z.string(),
+    docs: z.string(),
+    openapi: z.string(),
+    health: z.string(),
+    links: InfoLinksWire,
+  })
   .meta({
     id: 'Info',
-    example: { name: 'Paygate API', version: '0.1.0', docs: '/docs', openapi: '/openapi.json', health: '/health' },
+    example: {
+      message: INFO_MESSAGE,
+      name: 'Paygate API',
+      version: '0.1.0',
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/health',
+      links: {
+        self: '/',
+        docs: '/docs',
+        openapi: '/openapi.json',
+        health: '/health',
+        liveness: '/health/live',
+        metrics: '/metrics',
+        login: '/api/v1/auth/login',
+      },
+    },
   });
+export type InfoWire = z.infer<typeof InfoWire>;
+
+export function infoOf(version: string): InfoWire {
+  return {
+    message: INFO_MESSAGE,
+    name: 'Paygate API',
+    version,
+    docs: '/docs',
+    openapi: '/openapi.json',
+    health: '/health',
+    links: {
+      self: '/',
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/health',
+      liveness: '/health/live',
+      metrics: '/metrics',
+      login: '/api/v1/auth/login',
+    },
+  };
+}

@@ -27,26 +27,57 @@ export function toCreateTransactionCommand(body: z.infer<typeof CreateTransactio
 
 const Limit = z.coerce.number().int().min(PAGE_LIMIT_MIN).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT);
 const Offset = z.coerce.number().int().min(0).max(PAGE_OFFSET_MAX).default(0);
-const Time = z.iso.datetime({ offset: true });
+/**
+ * A time filter: an ISO 8601 date-time with a zone, or a date alone, which means that day's start (UTC), so
+ * created_from=2026-11-30 includes the whole day and created_to=2026-11-30 ends before it (created_to is
+ * exclusive). Decoded to a date-time either way.
+ */
+const DateTimeText = z.iso.datetime({ offset: true });
+const DateText = z.iso.date();
+const Time = z
+  .string()
+  .refine((value) => DateTimeText.safeParse(value).success || DateText.safeParse(value).success, {
+    message: 'must be an ISO 8601 date (2026-11-30, its start in UTC) or date-time (2026-11-30T12:00:00Z)',
+    params: { reason: 'invalid_format' },
+  })
+  .transform((value) => (DateText.safeParse(value).success ? `${value}T00:00:00.000Z` : value))
+  .meta({ examples: ['2026-11-30', '2026-11-30T12:00:00Z'] });
 
 const listQueryShape = {
   limit: Limit.meta({ description: `Page size, ${PAGE_LIMIT_MIN}..${PAGE_LIMIT_MAX}.`, example: 20 }),
   offset: Offset.meta({ description: 'Rows to skip; ignored when `cursor` is given.', example: 0 }),
-  cursor: z.string().max(64).optional().meta({ description: 'Opaque keyset cursor from `next_cursor` of the previous page.' }),
+  cursor: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: 'Opaque keyset cursor from `next_cursor` of the previous page.' }),
   status: z.enum(TRANSACTION_STATUSES).optional(),
-  created_from: Time.optional().meta({ description: 'Only transactions created at or after this time.' }),
-  created_to: Time.optional().meta({ description: 'Only transactions created before this time.' }),
+  created_from: Time.optional().meta({
+    description: 'Only transactions created at or after this time. A date alone means its start, UTC.',
+  }),
+  created_to: Time.optional().meta({
+    description: 'Only transactions created before this time (exclusive). A date alone means its start, UTC.',
+  }),
 };
 
 export const TransactionListQuery = z.strictObject(listQueryShape);
-export const UserTransactionListQuery = z.strictObject({ ...listQueryShape, type: z.enum(TRANSACTION_TYPES).optional() });
+export const UserTransactionListQuery = z.strictObject({
+  ...listQueryShape,
+  type: z.enum(TRANSACTION_TYPES).optional(),
+});
 export type UserTransactionListQuery = z.infer<typeof UserTransactionListQuery>;
 
 export const TransactionIdParams = z.strictObject({
-  id: z.string().regex(/^[1-9]\d{0,15}$/, 'id must be a positive integer').transform(Number),
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'id must be a positive integer')
+    .transform(Number),
 });
 export const UserIdParams = z.strictObject({
-  user_id: z.string().regex(/^[1-9]\d{0,15}$/, 'user_id must be a positive integer').transform(Number),
+  user_id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'user_id must be a positive integer')
+    .transform(Number),
 });
 
 // --- responses ---
@@ -118,9 +149,36 @@ export const TransactionDetailWire = TransactionWire.extend({ events: z.array(Tr
     updated_at: '2026-11-27T10:15:34.480Z',
     completed_at: '2026-11-27T10:15:34.480Z',
     events: [
-      { from_status: null, to_status: 'pending', cause: 'api.create', bank_reference: null, error_code: null, error_message: null, request_id: 'req-1', created_at: '2026-11-27T10:15:30.123Z' },
-      { from_status: 'pending', to_status: 'processing', cause: 'worker.submit', bank_reference: null, error_code: null, error_message: null, request_id: 'req-1', created_at: '2026-11-27T10:15:30.140Z' },
-      { from_status: 'processing', to_status: 'success', cause: 'bank.webhook', bank_reference: 'BNK-9F3K2Q7M', error_code: null, error_message: null, request_id: 'req-1', created_at: '2026-11-27T10:15:34.480Z' },
+      {
+        from_status: null,
+        to_status: 'pending',
+        cause: 'api.create',
+        bank_reference: null,
+        error_code: null,
+        error_message: null,
+        request_id: 'req-1',
+        created_at: '2026-11-27T10:15:30.123Z',
+      },
+      {
+        from_status: 'pending',
+        to_status: 'processing',
+        cause: 'worker.submit',
+        bank_reference: null,
+        error_code: null,
+        error_message: null,
+        request_id: 'req-1',
+        created_at: '2026-11-27T10:15:30.140Z',
+      },
+      {
+        from_status: 'processing',
+        to_status: 'success',
+        cause: 'bank.webhook',
+        bank_reference: 'BNK-9F3K2Q7M',
+        error_code: null,
+        error_message: null,
+        request_id: 'req-1',
+        created_at: '2026-11-27T10:15:34.480Z',
+      },
     ],
   },
 });

@@ -14,13 +14,13 @@ export const BankWebhookPayload = z
     bank_reference: z.string().min(1).max(64),
     status: z.enum(['success', 'failed']),
     error_message: z.string().max(500).nullable().optional(),
-    order_key: z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .meta({ description: "The Idempotency-Key the gateway placed the order with; binds the webhook to the gateway's own order." }),
-    amount: AmountText.optional().meta({ description: 'The amount of the order, e.g. "10.00"; must equal the transaction\'s.' }),
+    order_key: z.string().min(1).max(255).optional().meta({
+      description:
+        "The Idempotency-Key the gateway placed the order with; binds the webhook to the gateway's own order.",
+    }),
+    amount: AmountText.optional().meta({
+      description: 'The amount of the order, e.g. "10.00"; must equal the transaction\'s.',
+    }),
     currency: CurrencyCode.optional(),
     timestamp: z
       .number()
@@ -41,7 +41,7 @@ export const BankWebhookPayload = z
       amount: '100.50',
       currency: 'USD',
       timestamp: 1795774534,
-      signature: '3f1c1a0e5a8d2b7c9e4f6a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d',
+      signature: 'd62e001d832e6f90b7aed0f802fd49654c6c23ec901a3faa5324e6ce80c94e51',
     },
   });
 export type BankWebhookPayload = z.infer<typeof BankWebhookPayload>;
@@ -65,4 +65,7 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 export const WebhookAck = z
   .object({ received: z.literal(true), outcome: z.enum(WEBHOOK_OUTCOMES), request_id: z.string() })
-  .meta({ id: 'WebhookAck', example: { received: true, outcome: 'applied', request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11' } });
+  .meta({
+    id: 'WebhookAck',
+    example: { received: true, outcome: 'applied', request_id: '5f0c7a0e-4a49-4a8e-8d0f-2f0b8f3d9b11' },
+  });

@@ -9,7 +9,9 @@ import {
   encodeBalance,
   encodeTransaction,
   IdempotencyKey,
+  loginFormOf,
   toCreateTransactionCommand,
+  toLoginCredentials,
   toFieldIssues,
   TransactionIdParams,
   TransactionWire,
@@ -79,6 +81,32 @@ describe('query and params', () => {
     expect(UserTransactionListQuery.safeParse(query).success).toBe(false),
   );
 
+  test.each([
+    ['2026-11-30', '2026-11-30T00:00:00.000Z'],
+    ['2024-02-29', '2024-02-29T00:00:00.000Z'],
+    ['2026-11-30T12:00:00Z', '2026-11-30T12:00:00Z'],
+    ['2026-11-30T12:00:00.5+02:00', '2026-11-30T12:00:00.5+02:00'],
+  ])('when a time filter is %j, then it is accepted as %s (a date alone is its start, UTC)', (value, decoded) => {
+    expect(UserTransactionListQuery.parse({ created_from: value, created_to: value })).toMatchObject({
+      created_from: decoded,
+      created_to: decoded,
+    });
+  });
+
+  test.each(['2026-02-30', '2026-11-30T12:00:00', '30/11/2026', '2026-11', ''])(
+    'when a time filter is %j, then 422 names it and says what a date looks like',
+    (value) => {
+      const result = UserTransactionListQuery.safeParse({ created_to: value });
+      expect(result.error && toFieldIssues(result.error, 'query')).toEqual([
+        {
+          field: 'created_to',
+          message: expect.stringContaining('ISO 8601 date (2026-11-30'),
+          reason: 'invalid_format',
+        },
+      ]);
+    },
+  );
+
   test.each(['abc', '0', '-1', '1.5', '1e3', '99999999999999999'])('when the id is %j, then it is refused', (id) => {
     expect(TransactionIdParams.safeParse({ id }).success).toBe(false);
   });
@@ -89,6 +117,33 @@ describe('query and params', () => {
       expect(IdempotencyKey.safeParse(key).success).toBe(false);
     },
   );
+});
+
+describe('login', () => {
+  test.each([
+    [
+      { email: 'Alice@Example.com', api_key: 'pgk_a' },
+      { email: 'alice@example.com', apiKey: 'pgk_a' },
+    ],
+    [
+      { username: ' Alice@Example.com ', password: 'pgk_a' },
+      { email: 'alice@example.com', apiKey: 'pgk_a' },
+    ],
+  ])('when the body is %j, then the credentials are %j', (body, credentials) => {
+    expect(toLoginCredentials(loginFormOf(body).parse(body))).toEqual(credentials);
+  });
+
+  test.each([
+    [{ username: 'alice@example.com' }, ['password']],
+    [{ password: 'pgk_a' }, ['username']],
+    [{ email: 'alice@example.com' }, ['api_key']],
+    [{ email: 'not-an-email', api_key: 'pgk_a' }, ['email']],
+    [{ email: 'alice@example.com', api_key: 'pgk_a', password: 'pgk_a' }, ['username', 'body']],
+    [{}, ['email', 'api_key']],
+  ])('when the body is %j, then 422 names the fields of the form it was meant as: %j', (body, fields) => {
+    const result = loginFormOf(body).safeParse(body);
+    expect(result.error && toFieldIssues(result.error).map((issue) => issue.field)).toEqual(fields);
+  });
 });
 
 describe('encoders', () => {

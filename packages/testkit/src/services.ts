@@ -39,8 +39,12 @@ export async function resolveServices(): Promise<ServiceUrls> {
   const stops: (() => Promise<void>)[] = [];
   if (missing.length > 0) {
     if (!dockerAvailable()) {
-      const lines = missing.map((service) => `  ${LABEL[service]}: set ${ENV_NAME[service]} (default ${LOCAL[service]} is not answering)`);
-      throw new Error(`Tests need real services, and no Docker engine is available to start them:\n${lines.join('\n')}`);
+      const lines = missing.map(
+        (service) => `  ${LABEL[service]}: set ${ENV_NAME[service]} (default ${LOCAL[service]} is not answering)`,
+      );
+      throw new Error(
+        `Tests need real services, and no Docker engine is available to start them:\n${lines.join('\n')}`,
+      );
     }
     for (const service of missing) {
       const started = await startContainer(service);
@@ -76,6 +80,12 @@ export function answers(url: string, timeoutMs = 500): Promise<boolean> {
   });
 }
 
+/** The command that starts Redis on the port of REDIS_URL (the default 6379 only when the URL names none). */
+export function redisStartCommand(url: string): string {
+  const parsed = new URL(url);
+  return `redis-server --daemonize yes --port ${parsed.port || DEFAULT_PORTS['redis:'] || 6379}`;
+}
+
 /** Whether a Docker engine answers here (not just the client being installed). */
 export function dockerAvailable(): boolean {
   if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false;
@@ -86,15 +96,33 @@ async function startContainer(service: Service): Promise<{ url: string; stop: ()
   // Imported lazily: only a developer without local services but with Docker pays for it.
   if (service === 'databaseUrl') {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const container = await new PostgreSqlContainer('postgres:15-alpine').withUsername('postgres').withPassword('postgres').start();
-    return { url: container.getConnectionUri(), stop: async () => { await container.stop(); } };
+    const container = await new PostgreSqlContainer('postgres:15-alpine')
+      .withUsername('postgres')
+      .withPassword('postgres')
+      .start();
+    return {
+      url: container.getConnectionUri(),
+      stop: async () => {
+        await container.stop();
+      },
+    };
   }
   if (service === 'amqpUrl') {
     const { RabbitMQContainer } = await import('@testcontainers/rabbitmq');
     const container = await new RabbitMQContainer('rabbitmq:3.13-management-alpine').start();
-    return { url: container.getAmqpUrl(), stop: async () => { await container.stop(); } };
+    return {
+      url: container.getAmqpUrl(),
+      stop: async () => {
+        await container.stop();
+      },
+    };
   }
   const { RedisContainer } = await import('@testcontainers/redis');
   const container = await new RedisContainer('redis:7-alpine').start();
-  return { url: container.getConnectionUrl(), stop: async () => { await container.stop(); } };
+  return {
+    url: container.getConnectionUrl(),
+    stop: async () => {
+      await container.stop();
+    },
+  };
 }

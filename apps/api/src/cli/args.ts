@@ -2,11 +2,25 @@ import { parseArgs } from 'node:util';
 
 import { AMOUNT_MINOR_MAX, formatAmount, parseAmount } from '@paygate/domain';
 
+/** What a command answers: one JSON value for --json, or lines for a person. */
+export interface CommandResult {
+  json: unknown;
+  human: string[];
+}
+
 /** A mistake in how the command was called: printed as one line, exit status 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** Something the command names (a transaction, say) does not exist: exit status 3. */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
   }
 }
 
@@ -16,7 +30,7 @@ export function parseOptions<T extends OptionSpec>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? 'bad arguments' : 'bad arguments');
+    throw new UsageError(error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments');
   }
 }
 
@@ -27,7 +41,8 @@ export function requireString(value: string | boolean | undefined, flag: string)
 
 export function parseEmail(value: string): string {
   const email = value.trim().toLowerCase();
-  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError(`--email: not an email address: ${value}`);
+  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new UsageError(`--email: not an email address: ${value}`);
   return email;
 }
 
@@ -35,12 +50,16 @@ export function parseEmail(value: string): string {
 export function parseOpeningBalance(value: string): bigint {
   if (/^0+(\.0{1,2})?$/.test(value)) return 0n;
   const parsed = parseAmount(value);
-  if (!parsed.ok) throw new UsageError(`--balance: ${parsed.message.replace(/^amount/, 'balance')} (at most ${formatAmount(AMOUNT_MINOR_MAX)})`);
+  if (!parsed.ok)
+    throw new UsageError(
+      `--balance: ${parsed.message.replace(/^amount/, 'balance')} (at most ${formatAmount(AMOUNT_MINOR_MAX)})`,
+    );
   return parsed.amountMinor;
 }
 
 export function parsePositiveInt(value: string, flag: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!/^[1-9]\d*$/.test(value) || Number(value) > max) throw new UsageError(`${flag}: must be a whole number from 1 to ${max}`);
+  if (!/^[1-9]\d*$/.test(value) || Number(value) > max)
+    throw new UsageError(`${flag}: must be a whole number from 1 to ${max}`);
   return Number(value);
 }
 

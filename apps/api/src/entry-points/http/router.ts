@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { ApiDeps, Services } from '../../deps';
 import { authenticate } from './authenticate';
 import { authRouter } from './auth-routes';
+import type { DocsPage } from './docs-page';
 import { buildLimits } from './limits';
 import { systemRouter } from './system-routes';
 import { transactionsRouter } from './transactions-routes';
@@ -14,7 +15,7 @@ import { webhookRouter } from './webhook-routes';
  * against its client's rate limit window: login and unauthenticated requests by address, the rest by user,
  * each route through its own limiter, and an unknown /api/v1 path through the last one below.
  */
-export function router(deps: ApiDeps, services: Services): Router {
+export function router(deps: ApiDeps, services: Services, docs: DocsPage): Router {
   const limits = buildLimits(deps, services);
   const api = Router();
   // Routers are mounted at their prefixes, so a request only walks the routes that can match it.
@@ -28,6 +29,6 @@ export function router(deps: ApiDeps, services: Services): Router {
   const root = Router();
   root.use('/api/v1', api);
   root.use(webhookRouter(deps, services));
-  root.use(systemRouter(deps));
+  root.use(systemRouter(deps, docs));
   return root;
 }

@@ -1,25 +1,26 @@
 import { Router } from 'express';
-import swaggerUi from 'swagger-ui-express';
 
 import type { Dependency, HealthWire, LivenessWire } from '@paygate/contracts';
-import { DEPENDENCIES } from '@paygate/contracts';
+import { DEPENDENCIES, infoOf } from '@paygate/contracts';
 import { buildOpenApiDocument } from '@paygate/contracts/openapi';
 
 import type { ApiDeps } from '../../deps';
 import type { HealthReport } from '../../services/health';
 import { checkHealth } from '../../services/health';
+import type { DocsPage } from './docs-page';
 
 export const API_VERSION = '0.1.0';
 const SERVICE = 'paygate-api';
 
 /** /, /health (readiness), /health/live (liveness), /docs, /openapi.json and /metrics. */
-export function systemRouter(deps: ApiDeps): Router {
+export function systemRouter(deps: ApiDeps, docs: DocsPage): Router {
   const router = Router();
-  // A relative server: "Try it out" on /docs then calls the origin the page came from (no CORS needed).
+  // A relative server: "Try it" on /docs then calls the origin the page came from (no CORS needed).
   const openApi = buildOpenApiDocument({ version: API_VERSION, serverUrl: '/' });
+  const info = infoOf(API_VERSION);
 
   router.get('/', (_req, res) => {
-    res.json({ name: 'Paygate API', version: API_VERSION, docs: '/docs', openapi: '/openapi.json', health: '/health' });
+    res.json(info);
   });
 
   const logTransitions = healthTransitionLogger(deps);
@@ -42,11 +43,7 @@ export function systemRouter(deps: ApiDeps): Router {
     res.json(openApi);
   });
 
-  router.use(
-    '/docs',
-    swaggerUi.serve,
-    swaggerUi.setup(openApi, { customSiteTitle: 'Paygate API', swaggerOptions: { persistAuthorization: false } }),
-  );
+  router.use(docs.router);
 
   router.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
