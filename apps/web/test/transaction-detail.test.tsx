@@ -105,7 +105,8 @@ describe('transaction detail polling', () => {
     });
 
     expect(await screen.findByTestId('detail-poll-expired', {}, { timeout: 5_000 })).toHaveTextContent('Still pending');
-    expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
+    // The query takes the page's new options in an effect after the render that showed the notice.
+    await waitFor(() => expect(nextPollIntervalMs(deps.queryClient)).toBe(false));
     // A poll sent just before the limit may still be on its way: count from once nothing is fetching.
     await waitFor(() => expect(deps.queryClient.isFetching()).toBe(0));
     const atExpiry = detailRequests();
