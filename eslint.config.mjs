@@ -25,17 +25,37 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-non-null-assertion': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allow: [{ from: 'lib', name: 'BigInt' }] }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true, allow: [{ from: 'lib', name: 'BigInt' }] },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
       '@typescript-eslint/no-confusing-void-expression': 'off',
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
       // Configuration is read once, in each app's config.ts; anywhere else process.env is a hidden input.
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in config.ts only.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration in config.ts only.' },
+      ],
     },
   },
   {
-    files: ['**/config.ts', '**/cli/config.ts', '**/test/**', '**/*.test.ts', '**/*.test.tsx', 'scripts/**', '**/e2e/**', '**/vitest.config.ts', '**/prisma.config.ts', '**/testkit/src/**'],
+    files: [
+      '**/config.ts',
+      '**/cli/config.ts',
+      '**/test/**',
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      'scripts/**',
+      '**/e2e/**',
+      '**/vitest.config.ts',
+      '**/prisma.config.ts',
+      '**/testkit/src/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

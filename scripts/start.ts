@@ -94,7 +94,9 @@ async function main(): Promise<void> {
   await Promise.all(APPS.map((app) => waitHealthy(app.label, app.health)));
   say('everything is up:');
   say(`  web app      http://localhost:${env.WEB_PORT}`);
-  say(`  console      http://localhost:${env.CONSOLE_PORT}    (operators: pnpm paygate operator create --email E --role operator)`);
+  say(
+    `  console      http://localhost:${env.CONSOLE_PORT}    (operators: pnpm paygate operator create --email E --role operator)`,
+  );
   say(`  API          ${env.API_URL}    docs ${env.API_URL}/docs    health ${env.API_URL}/health`);
   say(`  bank-sim     ${env.BANK_URL}`);
   say(`  metrics      ${env.API_URL}/metrics    http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`);

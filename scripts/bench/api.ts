@@ -44,7 +44,15 @@ export async function benchApi(): Promise<void> {
           setupRequest: (request) => {
             counter += 1;
             const key = keys[counter % keys.length] ?? '';
-            return { ...request, headers: { 'content-type': 'application/json', 'x-api-key': key, 'idempotency-key': `bench-${counter}-${randomUUID()}` }, body: '{"amount":"10.50"}' };
+            return {
+              ...request,
+              headers: {
+                'content-type': 'application/json',
+                'x-api-key': key,
+                'idempotency-key': `bench-${counter}-${randomUUID()}`,
+              },
+              body: '{"amount":"10.50"}',
+            };
           },
         },
       ],
@@ -59,7 +67,13 @@ export async function benchApi(): Promise<void> {
       headers: { 'x-api-key': balanceUser },
     });
     const balanceRssMb = rss.peakMb();
-    const tps = pgbench(databaseUrl, path.join('scripts', 'bench', 'create-deposit.pgbench.sql'), CONNECTIONS, SECONDS, { user_min: '1', user_max: String(USERS) });
+    const tps = pgbench(
+      databaseUrl,
+      path.join('scripts', 'bench', 'create-deposit.pgbench.sql'),
+      CONNECTIONS,
+      SECONDS,
+      { user_min: '1', user_max: String(USERS) },
+    );
     const report = {
       machine: cpuModel(),
       connections: CONNECTIONS,
@@ -80,15 +94,31 @@ export async function benchApi(): Promise<void> {
 function createUsers(databaseUrl: string): string[] {
   const keys: string[] = [];
   // One CLI process per user would take minutes; one process creates them all through the same code.
-  const output = run('pnpm', ['exec', 'tsx', path.join('scripts', 'bench', 'create-users.ts'), String(USERS)], { DATABASE_URL: databaseUrl });
+  const output = run('pnpm', ['exec', 'tsx', path.join('scripts', 'bench', 'create-users.ts'), String(USERS)], {
+    DATABASE_URL: databaseUrl,
+  });
   for (const line of output.trim().split('\n')) if (line.startsWith('pgk_')) keys.push(line);
   if (keys.length !== USERS) throw new Error(`expected ${USERS} keys, got ${keys.length}`);
   return keys;
 }
 
 function printTable(report: {
-  deposits: { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; peakRssMb: number; statusCounts: Record<string, number>; errors: number };
-  balance: { requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; peakRssMb: number; statusCounts: Record<string, number>; errors: number };
+  deposits: {
+    requestsPerSecond: number;
+    latencyP50Ms: number;
+    latencyP99Ms: number;
+    peakRssMb: number;
+    statusCounts: Record<string, number>;
+    errors: number;
+  };
+  balance: {
+    requestsPerSecond: number;
+    latencyP50Ms: number;
+    latencyP99Ms: number;
+    peakRssMb: number;
+    statusCounts: Record<string, number>;
+    errors: number;
+  };
   pgbenchCreateDepositTps: number;
   ratioApiToPgbench: number;
 }): void {
@@ -97,5 +127,7 @@ function printTable(report: {
   console.log(row('POST /deposits', report.deposits));
   console.log(row('GET balance', report.balance));
   console.log(`${'pgbench create-deposit'.padEnd(22)} ${String(report.pgbenchCreateDepositTps).padStart(7)} tps`);
-  console.log(`ratio API deposits / pgbench: ${report.ratioApiToPgbench}  (targets: >= 0.5, aim 0.8; p99 < 50 ms; RSS < 200 MB)`);
+  console.log(
+    `ratio API deposits / pgbench: ${report.ratioApiToPgbench}  (targets: >= 0.5, aim 0.8; p99 < 50 ms; RSS < 200 MB)`,
+  );
 }

@@ -6,7 +6,11 @@ const count = Number(process.argv[2] ?? 10);
 const prisma = createPrismaClient(process.env.DATABASE_URL ?? '', 4);
 const admin = new UserAdmin(prisma);
 for (let index = 0; index < count; index += 1) {
-  const user = await admin.createUser({ email: `bench-${index}@bench.paygate`, openingBalanceMinor: 100_000n, currency: 'USD' });
+  const user = await admin.createUser({
+    email: `bench-${index}@bench.paygate`,
+    openingBalanceMinor: 100_000n,
+    currency: 'USD',
+  });
   console.log(user.apiKey);
 }
 await prisma.$disconnect();

@@ -37,9 +37,18 @@ interface Timing {
 }
 
 export async function benchHistory(): Promise<void> {
-  console.log(`bench history: ${HEAVY_ROWS} rows for one user + ${SPREAD_ROWS} over ${SPREAD_USERS} users, ${CALLS} calls per case on ${cpuModel()}`);
+  console.log(
+    `bench history: ${HEAVY_ROWS} rows for one user + ${SPREAD_ROWS} over ${SPREAD_USERS} users, ${CALLS} calls per case on ${cpuModel()}`,
+  );
   const url = await prepareDatabase();
-  const pool = createPool({ connectionString: url, applicationName: 'bench-history', poolSizeMax: 4, statementTimeoutMs: 60_000, connectionTimeoutMs: 5_000, idleTimeoutMs: 10_000 });
+  const pool = createPool({
+    connectionString: url,
+    applicationName: 'bench-history',
+    poolSizeMax: 4,
+    statementTimeoutMs: 60_000,
+    connectionTimeoutMs: 5_000,
+    idleTimeoutMs: 10_000,
+  });
   const prisma = createPrismaClient(url, 4);
   try {
     const heavyUserId = 1;
@@ -51,28 +60,56 @@ export async function benchHistory(): Promise<void> {
       { name: 'deep cursor page (row ~500k)', filter: { userId: heavyUserId }, isDeep: true },
       { name: 'status=failed', filter: { userId: heavyUserId, status: 'failed' } },
       { name: 'type=withdrawal', filter: { userId: heavyUserId, type: 'withdrawal' } },
-      { name: 'one month (created_from/to)', filter: { userId: heavyUserId, createdFrom: twoMonthsAgo, createdTo: monthAgo } },
-      { name: 'amount 100.00..200.00', filter: { userId: heavyUserId, amountMinMinor: 10_000n, amountMaxMinor: 20_000n } },
+      {
+        name: 'one month (created_from/to)',
+        filter: { userId: heavyUserId, createdFrom: twoMonthsAgo, createdTo: monthAgo },
+      },
+      {
+        name: 'amount 100.00..200.00',
+        filter: { userId: heavyUserId, amountMinMinor: 10_000n, amountMaxMinor: 20_000n },
+      },
       { name: 'first page, a user with ~100', filter: { userId: spreadUserId } },
     ];
     const repository = new TransactionsRepository(pool);
     const results = [];
     for (const benchCase of cases) {
       const cursor = benchCase.isDeep ? await deepCursor(pool, benchCase.filter.userId) : undefined;
-      const raw = await time(() => repository.list(benchCase.filter, { limit: PAGE_LIMIT, offset: 0, cursor: cursor ? decodeCursor(cursor) : undefined }));
+      const raw = await time(() =>
+        repository.list(benchCase.filter, {
+          limit: PAGE_LIMIT,
+          offset: 0,
+          cursor: cursor ? decodeCursor(cursor) : undefined,
+        }),
+      );
       const rawItemsOnly = await time(() => listItemsRaw(pool, benchCase.filter, cursor));
       const viaPrisma = await time(() => listItemsPrisma(prisma, benchCase.filter, cursor));
       const count = await time(() => countRaw(pool, benchCase.filter));
-      results.push({ case: benchCase.name, repository: raw, itemsRaw: rawItemsOnly, itemsPrisma: viaPrisma, countOnly: count, prismaOverRaw: round(viaPrisma.p50Ms / rawItemsOnly.p50Ms) });
+      results.push({
+        case: benchCase.name,
+        repository: raw,
+        itemsRaw: rawItemsOnly,
+        itemsPrisma: viaPrisma,
+        countOnly: count,
+        prismaOverRaw: round(viaPrisma.p50Ms / rawItemsOnly.p50Ms),
+      });
     }
-    console.log('\n| case | repository page (items + total) p50 / p99 | items only, raw SQL p50 / p99 | items only, Prisma p50 / p99 | Prisma / raw (p50) | COUNT(*) alone p50 |');
+    console.log(
+      '\n| case | repository page (items + total) p50 / p99 | items only, raw SQL p50 / p99 | items only, Prisma p50 / p99 | Prisma / raw (p50) | COUNT(*) alone p50 |',
+    );
     console.log('|---|---|---|---|---|---|');
     for (const result of results) {
       console.log(
         `| ${result.case} | ${fmt(result.repository)} | ${fmt(result.itemsRaw)} | ${fmt(result.itemsPrisma)} | ${result.prismaOverRaw} | ${result.countOnly.p50Ms} ms |`,
       );
     }
-    const file = writeReport('history', { cpu: cpuModel(), heavyRows: HEAVY_ROWS, spreadRows: SPREAD_ROWS, spreadUsers: SPREAD_USERS, calls: CALLS, results });
+    const file = writeReport('history', {
+      cpu: cpuModel(),
+      heavyRows: HEAVY_ROWS,
+      spreadRows: SPREAD_ROWS,
+      spreadUsers: SPREAD_USERS,
+      calls: CALLS,
+      results,
+    });
     console.log(`\nreport: ${file}`);
   } finally {
     await prisma.$disconnect();
@@ -113,7 +150,9 @@ async function prepareDatabase(): Promise<string> {
     await client.query('ANALYZE');
     await client.query('CREATE TABLE bench_history_meta (marker text NOT NULL)');
     await client.query('INSERT INTO bench_history_meta VALUES ($1)', [marker]);
-    console.log(`loaded ${HEAVY_ROWS + SPREAD_ROWS} transactions in ${Math.round(performance.now() - startedMs) / 1000} s`);
+    console.log(
+      `loaded ${HEAVY_ROWS + SPREAD_ROWS} transactions in ${Math.round(performance.now() - startedMs) / 1000} s`,
+    );
   } finally {
     await client.end();
   }
@@ -187,20 +226,31 @@ async function listItemsRaw(pool: pg.Pool, filter: TransactionFilter, cursor: st
 
 async function countRaw(pool: pg.Pool, filter: TransactionFilter): Promise<number> {
   const { where, values } = whereOf(filter, undefined);
-  const { rows } = await pool.query<{ total: string }>(`SELECT count(*) AS total FROM transactions WHERE ${where.join(' AND ')}`, values);
+  const { rows } = await pool.query<{ total: string }>(
+    `SELECT count(*) AS total FROM transactions WHERE ${where.join(' AND ')}`,
+    values,
+  );
   return Number(rows[0]?.total ?? 0);
 }
 
 /** The same page through the Prisma client (same filter, order, limit and keyset). */
-function listItemsPrisma(prisma: PrismaClient, filter: TransactionFilter, cursor: string | undefined): Promise<unknown[]> {
+function listItemsPrisma(
+  prisma: PrismaClient,
+  filter: TransactionFilter,
+  cursor: string | undefined,
+): Promise<unknown[]> {
   const position = cursor ? decodeCursor(cursor) : undefined;
   return prisma.transaction.findMany({
     where: {
       userId: BigInt(filter.userId),
       ...(filter.type ? { type: filter.type } : {}),
       ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.createdFrom || filter.createdTo ? { createdAt: { gte: filter.createdFrom, lt: filter.createdTo } } : {}),
-      ...(filter.amountMinMinor !== undefined || filter.amountMaxMinor !== undefined ? { amount: { gte: filter.amountMinMinor, lte: filter.amountMaxMinor } } : {}),
+      ...(filter.createdFrom || filter.createdTo
+        ? { createdAt: { gte: filter.createdFrom, lt: filter.createdTo } }
+        : {}),
+      ...(filter.amountMinMinor !== undefined || filter.amountMaxMinor !== undefined
+        ? { amount: { gte: filter.amountMinMinor, lte: filter.amountMaxMinor } }
+        : {}),
       ...(position
         ? {
             OR: [
@@ -213,8 +263,19 @@ function listItemsPrisma(prisma: PrismaClient, filter: TransactionFilter, cursor
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: PAGE_LIMIT + 1,
     select: {
-      id: true, userId: true, type: true, status: true, amount: true, currency: true, bankReference: true, errorCode: true,
-      errorMessage: true, idempotencyKey: true, createdAt: true, updatedAt: true, completedAt: true,
+      id: true,
+      userId: true,
+      type: true,
+      status: true,
+      amount: true,
+      currency: true,
+      bankReference: true,
+      errorCode: true,
+      errorMessage: true,
+      idempotencyKey: true,
+      createdAt: true,
+      updatedAt: true,
+      completedAt: true,
     },
   });
 }
@@ -249,8 +310,13 @@ async function time(call: () => Promise<unknown>): Promise<Timing> {
     samplesMs.push(performance.now() - startedMs);
   }
   samplesMs.sort((a, b) => a - b);
-  const at = (quantile: number) => round(samplesMs[Math.min(samplesMs.length - 1, Math.floor(quantile * samplesMs.length))] ?? 0);
-  return { p50Ms: at(0.5), p99Ms: at(0.99), meanMs: round(samplesMs.reduce((sum, value) => sum + value, 0) / samplesMs.length) };
+  const at = (quantile: number) =>
+    round(samplesMs[Math.min(samplesMs.length - 1, Math.floor(quantile * samplesMs.length))] ?? 0);
+  return {
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    meanMs: round(samplesMs.reduce((sum, value) => sum + value, 0) / samplesMs.length),
+  };
 }
 
 function fmt(timing: Timing): string {

@@ -28,7 +28,12 @@ export async function freshDatabase(name: string): Promise<string> {
 }
 
 export function run(command: string, args: string[], env: Record<string, string> = {}): string {
-  const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -38,8 +43,17 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-export async function startApp(label: string, script: string, env: Record<string, string>, readyUrl: string): Promise<AppProcess> {
-  const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startApp(
+  label: string,
+  script: string,
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<AppProcess> {
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const deadline = Date.now() + 30_000;
@@ -112,9 +126,31 @@ export async function load(options: autocannon.Options): Promise<LoadResult> {
   };
 }
 
-export function pgbench(url: string, scriptPath: string, clients: number, seconds: number, variables: Record<string, string> = {}): number {
+export function pgbench(
+  url: string,
+  scriptPath: string,
+  clients: number,
+  seconds: number,
+  variables: Record<string, string> = {},
+): number {
   const parsed = new URL(url);
-  const args = ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', scriptPath, '-h', parsed.hostname, '-p', parsed.port || '5432', '-U', decodeURIComponent(parsed.username || 'postgres')];
+  const args = [
+    '-n',
+    '-c',
+    String(clients),
+    '-j',
+    '2',
+    '-T',
+    String(seconds),
+    '-f',
+    scriptPath,
+    '-h',
+    parsed.hostname,
+    '-p',
+    parsed.port || '5432',
+    '-U',
+    decodeURIComponent(parsed.username || 'postgres'),
+  ];
   for (const [name, value] of Object.entries(variables)) args.push('-D', `${name}=${value}`);
   args.push(parsed.pathname.slice(1));
   const output = run(PGBENCH, args);

@@ -20,14 +20,32 @@ const USERS = 100;
 
 export async function benchSettle(): Promise<void> {
   console.log(`bench settle: ${CLIENTS} clients x ${SECONDS} s on ${cpuModel()}`);
-  run('pnpm', ['turbo', 'run', 'build', '--filter=@paygate/api', '--filter=@paygate/worker', '--filter=@paygate/bank-sim', '--output-logs=errors-only']);
-  const isolated = await createIsolatedRun({ label: 'bench_settle', bankDatabase: true, migrate: async (url) => { await runMigrations(url); } });
+  run('pnpm', [
+    'turbo',
+    'run',
+    'build',
+    '--filter=@paygate/api',
+    '--filter=@paygate/worker',
+    '--filter=@paygate/bank-sim',
+    '--output-logs=errors-only',
+  ]);
+  const isolated = await createIsolatedRun({
+    label: 'bench_settle',
+    bankDatabase: true,
+    migrate: async (url) => {
+      await runMigrations(url);
+    },
+  });
   const stack = await startStack({
     run: isolated.info(),
     env: {
       all: { LOG_LEVEL: 'warn' },
       bank: { BANK_MIN_DELAY_MS: '0', BANK_MAX_DELAY_MS: '0', BANK_SUCCESS_RATE: '1' },
-      api: { RATE_LIMIT_GLOBAL_PER_MIN: '100000000', RATE_LIMIT_BALANCE_PER_MIN: '10000000', RATE_LIMIT_TRANSACTIONS_PER_MIN: '10000000' },
+      api: {
+        RATE_LIMIT_GLOBAL_PER_MIN: '100000000',
+        RATE_LIMIT_BALANCE_PER_MIN: '10000000',
+        RATE_LIMIT_TRANSACTIONS_PER_MIN: '10000000',
+      },
     },
   });
   const pool = new pg.Pool({ connectionString: isolated.databaseUrl, max: 2 });
@@ -36,7 +54,15 @@ export async function benchSettle(): Promise<void> {
     const admin = new UserAdmin(prisma);
     const keys: string[] = [];
     for (let index = 0; index < USERS; index += 1) {
-      keys.push((await admin.createUser({ email: `settle-${index}@bench.paygate`, openingBalanceMinor: 100_000_000n, currency: 'USD' })).apiKey);
+      keys.push(
+        (
+          await admin.createUser({
+            email: `settle-${index}@bench.paygate`,
+            openingBalanceMinor: 100_000_000n,
+            currency: 'USD',
+          })
+        ).apiKey,
+      );
     }
     await prisma.$disconnect();
 
@@ -56,7 +82,9 @@ export async function benchSettle(): Promise<void> {
     };
     const waitQuiet = async () => {
       for (let waited = 0; waited < 60_000; waited += 250) {
-        const { rows } = await pool.query<{ open: string }>("SELECT count(*) AS open FROM transactions WHERE status IN ('pending', 'processing')");
+        const { rows } = await pool.query<{ open: string }>(
+          "SELECT count(*) AS open FROM transactions WHERE status IN ('pending', 'processing')",
+        );
         if (Number(rows[0]?.open) === 0) return;
         await sleep(250);
       }
@@ -93,7 +121,13 @@ export async function benchSettle(): Promise<void> {
     const row = { open: String(saturated.open + paced.open), p50: String(saturated.p50), p99: String(saturated.p99) };
     // The system stops first: its relay would otherwise publish pgbench's outbox rows under it.
     await stack.stop();
-    const tps = pgbench(isolated.databaseUrl, path.join('scripts', 'bench', 'create-settle.pgbench.sql'), CLIENTS, SECONDS, { user_min: '1', user_max: String(USERS) });
+    const tps = pgbench(
+      isolated.databaseUrl,
+      path.join('scripts', 'bench', 'create-settle.pgbench.sql'),
+      CLIENTS,
+      SECONDS,
+      { user_min: '1', user_max: String(USERS) },
+    );
     const report = {
       machine: cpuModel(),
       clients: CLIENTS,
@@ -113,10 +147,16 @@ export async function benchSettle(): Promise<void> {
       pgbenchCreateSettleTps: tps,
       ratioSettledToPgbench: Math.round((settledPerSecond / tps) * 100) / 100,
     };
-    console.log(`saturated: settled ${settled} (${settledPerSecond}/s over ${spanS.toFixed(1)} s), create-to-success p50 ${report.saturatedCreateToSuccessP50Ms} ms, p99 ${report.saturatedCreateToSuccessP99Ms} ms (queueing included)`);
-    console.log(`paced at ${PACED_PER_SECOND}/s: settled ${paced.settled}, create-to-success p50 ${report.pacedCreateToSuccessP50Ms} ms, p99 ${report.pacedCreateToSuccessP99Ms} ms`);
+    console.log(
+      `saturated: settled ${settled} (${settledPerSecond}/s over ${spanS.toFixed(1)} s), create-to-success p50 ${report.saturatedCreateToSuccessP50Ms} ms, p99 ${report.saturatedCreateToSuccessP99Ms} ms (queueing included)`,
+    );
+    console.log(
+      `paced at ${PACED_PER_SECOND}/s: settled ${paced.settled}, create-to-success p50 ${report.pacedCreateToSuccessP50Ms} ms, p99 ${report.pacedCreateToSuccessP99Ms} ms`,
+    );
     console.log(`still open ${report.stillOpen}, refused ${refused}; worker peak RSS ${workerPeakRssMb} MB`);
-    console.log(`pgbench create+settle ${tps} tps; ratio settled/s / pgbench: ${report.ratioSettledToPgbench}  (targets: >= 0.4; p99 < 250 ms)`);
+    console.log(
+      `pgbench create+settle ${tps} tps; ratio settled/s / pgbench: ${report.ratioSettledToPgbench}  (targets: >= 0.4; p99 < 250 ms)`,
+    );
     console.log(`report: ${writeReport('settle', report)}`);
   } finally {
     await pool.end();
@@ -136,7 +176,14 @@ interface Figures {
 
 /** Settlement figures from the database's own timestamps, for transactions created since `from`. */
 async function figures(pool: pg.Pool, from: Date): Promise<Figures> {
-  const { rows } = await pool.query<{ settled: string; open: string; p50: number | null; p99: number | null; first: Date | null; last: Date | null }>(
+  const { rows } = await pool.query<{
+    settled: string;
+    open: string;
+    p50: number | null;
+    p99: number | null;
+    first: Date | null;
+    last: Date | null;
+  }>(
     `SELECT count(*) FILTER (WHERE status = 'success') AS settled,
             count(*) FILTER (WHERE status IN ('pending', 'processing')) AS open,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - created_at) * 1000) FILTER (WHERE status = 'success') AS p50,
@@ -148,5 +195,12 @@ async function figures(pool: pg.Pool, from: Date): Promise<Figures> {
   const row = rows[0];
   const settled = Number(row?.settled ?? 0);
   const spanS = row?.first && row.last ? (row.last.getTime() - row.first.getTime()) / 1000 : 1;
-  return { settled, open: Number(row?.open ?? 0), perSecond: Math.round(settled / Math.max(spanS, 1)), spanS, p50: row?.p50 ?? 0, p99: row?.p99 ?? 0 };
+  return {
+    settled,
+    open: Number(row?.open ?? 0),
+    perSecond: Math.round(settled / Math.max(spanS, 1)),
+    spanS,
+    p50: row?.p50 ?? 0,
+    p99: row?.p99 ?? 0,
+  };
 }

@@ -21,7 +21,16 @@ describe('POST /api/v1/deposits', () => {
     const key = newKey();
     const answer = await postDeposit(api, user, '100.50', key);
     expect(answer.status).toBe(202);
-    expect(TransactionWire.parse(answer.body)).toMatchObject({ type: 'deposit', status: 'pending', amount: '100.50', currency: 'USD', user_id: user.id, idempotency_key: key, bank_reference: null, completed_at: null });
+    expect(TransactionWire.parse(answer.body)).toMatchObject({
+      type: 'deposit',
+      status: 'pending',
+      amount: '100.50',
+      currency: 'USD',
+      user_id: user.id,
+      idempotency_key: key,
+      bank_reference: null,
+      completed_at: null,
+    });
     expect(answer.headers.get('location')).toBe(`/api/v1/deposits/${answer.body.id}`);
     expect(answer.headers.get('idempotent-replayed')).toBeNull();
     expect(await rowCounts(api.pool, user.id)).toEqual({ transactions: 1, keys: 1, outbox: 1, events: 1 });
@@ -38,7 +47,10 @@ describe('POST /api/v1/deposits', () => {
 
   test('when the Idempotency-Key header is missing, then 400 idempotency_key_missing and nothing is created', async () => {
     const user = await givenUser();
-    const answer = await call(api.baseUrl, '/api/v1/deposits', { headers: { 'x-api-key': user.apiKey }, body: { amount: '10.00' } });
+    const answer = await call(api.baseUrl, '/api/v1/deposits', {
+      headers: { 'x-api-key': user.apiKey },
+      body: { amount: '10.00' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ error: 'idempotency_key_missing', request_id: expect.any(String) });
     expect((await rowCounts(api.pool, user.id)).transactions).toBe(0);
@@ -48,7 +60,10 @@ describe('POST /api/v1/deposits', () => {
     const user = await givenUser();
     const answer = await postDeposit(api, user, -10);
     expect(answer.status).toBe(422);
-    expect(answer.body).toMatchObject({ error: 'validation_error', details: [{ field: 'amount', reason: 'negative' }] });
+    expect(answer.body).toMatchObject({
+      error: 'validation_error',
+      details: [{ field: 'amount', reason: 'negative' }],
+    });
     expect(await rowCounts(api.pool, user.id)).toEqual({ transactions: 0, keys: 0, outbox: 0, events: 0 });
   });
 
@@ -70,7 +85,16 @@ describe('POST /api/v1/deposits', () => {
     const first = await postDeposit(api, user, '12.00', key);
     const settlement = new SettlementRepository(api.pool);
     await settlement.startProcessing({ transactionId: first.body.id, cause: 'test.worker', requestId: null });
-    await settlement.settle({ transactionId: first.body.id, status: 'success', bankReference: 'BNK-REPLAY', errorCode: null, errorMessage: null, detail: null, cause: 'test.bank', requestId: null });
+    await settlement.settle({
+      transactionId: first.body.id,
+      status: 'success',
+      bankReference: 'BNK-REPLAY',
+      errorCode: null,
+      errorMessage: null,
+      detail: null,
+      cause: 'test.bank',
+      requestId: null,
+    });
     const again = await postDeposit(api, user, '12.00', key);
     expect(again.text).toBe(first.text);
     expect(again.body.status).toBe('pending');
@@ -83,7 +107,10 @@ describe('POST /api/v1/deposits', () => {
     const other = await postDeposit(api, user, '26.00', key);
     expect(other.status).toBe(422);
     expect(other.body.error).toBe('idempotency_key_reused');
-    const onWithdrawals = await call(api.baseUrl, '/api/v1/withdrawals', { headers: { 'x-api-key': user.apiKey, 'idempotency-key': key }, body: { amount: '25.00' } });
+    const onWithdrawals = await call(api.baseUrl, '/api/v1/withdrawals', {
+      headers: { 'x-api-key': user.apiKey, 'idempotency-key': key },
+      body: { amount: '25.00' },
+    });
     expect(onWithdrawals.body.error).toBe('idempotency_key_reused');
     expect((await rowCounts(api.pool, user.id)).transactions).toBe(1);
   });
@@ -111,9 +138,12 @@ describe('POST /api/v1/deposits', () => {
     expect(await rowCounts(api.pool, user.id)).toEqual({ transactions: 1, keys: 1, outbox: 1, events: 1 });
   });
 
-  test('when the currency is not the wallet\'s, then 422 naming currency and nothing is created', async () => {
+  test("when the currency is not the wallet's, then 422 naming currency and nothing is created", async () => {
     const user = await givenUser();
-    const answer = await call(api.baseUrl, '/api/v1/deposits', { headers: { 'x-api-key': user.apiKey, 'idempotency-key': newKey() }, body: { amount: '1.00', currency: 'EUR' } });
+    const answer = await call(api.baseUrl, '/api/v1/deposits', {
+      headers: { 'x-api-key': user.apiKey, 'idempotency-key': newKey() },
+      body: { amount: '1.00', currency: 'EUR' },
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.details[0]).toMatchObject({ field: 'currency', reason: 'currency_not_supported' });
     expect((await rowCounts(api.pool, user.id)).keys).toBe(0);

@@ -263,11 +263,15 @@ describe('docs and metrics', () => {
   test('when answers are errors, then they carry their route template too: 422, 401, and unmatched for unknown paths', async () => {
     const user = await givenUser();
     await postDeposit(api, user, '-1');
-    await call(api.baseUrl, '/api/v1/withdrawals', { headers: { 'idempotency-key': newKey() }, body: { amount: '1.00' } });
+    await call(api.baseUrl, '/api/v1/withdrawals', {
+      headers: { 'idempotency-key': newKey() },
+      body: { amount: '1.00' },
+    });
     await getAs(api, user, '/api/v1/deposits/999999999');
     await call(api.baseUrl, '/api/v1/no-such-thing');
     const metrics = await fetch(`${api.baseUrl}/metrics`).then((response) => response.text());
-    const countOf = (labels: string) => metrics.match(new RegExp(`paygate_api_http_request_duration_seconds_count\\{${labels}\\} (\\d+)`))?.[1];
+    const countOf = (labels: string) =>
+      metrics.match(new RegExp(`paygate_api_http_request_duration_seconds_count\\{${labels}\\} (\\d+)`))?.[1];
     expect(countOf('method="POST",route="/api/v1/deposits",status="422"')).toBeDefined();
     expect(countOf('method="POST",route="/api/v1/withdrawals",status="401"')).toBeDefined();
     expect(countOf('method="GET",route="/api/v1/deposits/\\{id\\}",status="404"')).toBeDefined();

@@ -65,7 +65,9 @@ describe('GET /api/v1/deposits/{id} and /withdrawals/{id}', () => {
     });
     // Another user's transaction gives no such hint: it does not exist for you.
     const stranger = await givenUser();
-    expect((await getAs(api, stranger, `/api/v1/withdrawals/${deposit.body.id}`)).body.message).toBe(`No withdrawal ${deposit.body.id}.`);
+    expect((await getAs(api, stranger, `/api/v1/withdrawals/${deposit.body.id}`)).body.message).toBe(
+      `No withdrawal ${deposit.body.id}.`,
+    );
   });
 });
 

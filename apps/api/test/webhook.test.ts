@@ -45,7 +45,11 @@ function seedWebhook(transactionId: number, bankReference: string) {
 
 async function processing(user: TestUser, kind: 'deposit' | 'withdrawal', amount: string): Promise<number> {
   const created = kind === 'deposit' ? await postDeposit(api, user, amount) : await postWithdrawal(api, user, amount);
-  const started = await new SettlementRepository(api.pool).startProcessing({ transactionId: created.body.id, cause: 'test.worker', requestId: null });
+  const started = await new SettlementRepository(api.pool).startProcessing({
+    transactionId: created.body.id,
+    cause: 'test.worker',
+    requestId: null,
+  });
   orders.set(created.body.id, { orderKey: started?.submission.orderKey ?? '', amount: created.body.amount });
   return created.body.id as number;
 }
@@ -63,7 +67,11 @@ describe('POST /webhooks/bank-callback', () => {
     expect(await balanceOf(user)).toMatchObject({ balance: '15.25', available_balance: '15.25' });
     const detail = await getAs(api, user, `/api/v1/deposits/${id}`);
     expect(detail.body).toMatchObject({ status: 'success', bank_reference: `BNK-T${id}` });
-    expect(detail.body.events.at(-1)).toMatchObject({ from_status: 'processing', to_status: 'success', cause: 'bank.webhook' });
+    expect(detail.body.events.at(-1)).toMatchObject({
+      from_status: 'processing',
+      to_status: 'success',
+      cause: 'bank.webhook',
+    });
   });
 
   test('when a failure arrives for a withdrawal, then failed with the bank reason and the hold released', async () => {
@@ -73,7 +81,11 @@ describe('POST /webhooks/bank-callback', () => {
     expect((await post(signed(webhook(id, 'failed')))).body.outcome).toBe('applied');
     expect(await balanceOf(user)).toMatchObject({ balance: '10.00', available_balance: '10.00' });
     const detail = await getAs(api, user, `/api/v1/withdrawals/${id}`);
-    expect(detail.body).toMatchObject({ status: 'failed', error_code: 'bank_insufficient_funds', error_message: 'The bank refused the payment: insufficient funds.' });
+    expect(detail.body).toMatchObject({
+      status: 'failed',
+      error_code: 'bank_insufficient_funds',
+      error_message: 'The bank refused the payment: insufficient funds.',
+    });
   });
 
   test('when the same callback is delivered again or re-signed later, then 200 duplicate and nothing changes', async () => {
@@ -82,7 +94,9 @@ describe('POST /webhooks/bank-callback', () => {
     const first = signed(webhook(id, 'success'));
     await post(first);
     expect((await post(first)).body.outcome).toBe('duplicate');
-    expect((await post(signed(webhook(id, 'success', { timestamp: Math.floor(Date.now() / 1000) - 5 })))).body.outcome).toBe('duplicate');
+    expect(
+      (await post(signed(webhook(id, 'success', { timestamp: Math.floor(Date.now() / 1000) - 5 })))).body.outcome,
+    ).toBe('duplicate');
     const conflicting = await post(signed(webhook(id, 'failed')));
     expect(conflicting.status).toBe(200);
     expect(conflicting.body.outcome).toBe('conflict');
@@ -128,7 +142,15 @@ describe('POST /webhooks/bank-callback', () => {
   });
 
   test('when a signed body has the wrong shape, then 422', async () => {
-    const answer = await post(signed({ transaction_id: 'one', bank_reference: 'B', status: 'success', error_message: null, timestamp: Math.floor(Date.now() / 1000) }));
+    const answer = await post(
+      signed({
+        transaction_id: 'one',
+        bank_reference: 'B',
+        status: 'success',
+        error_message: null,
+        timestamp: Math.floor(Date.now() / 1000),
+      }),
+    );
     expect(answer.status).toBe(422);
   });
 
@@ -136,21 +158,27 @@ describe('POST /webhooks/bank-callback', () => {
     ['another order key', { order_key: '00000000-0000-4000-8000-000000000001' }, 'order_key_mismatch'],
     ['a 1,000,000.00 amount for a 1.00 order', { amount: '1000000.00' }, 'amount_mismatch'],
     ['another currency', { currency: 'EUR' }, 'currency_mismatch'],
-  ])('when a correctly signed webhook names %s, then 409 webhook_mismatch, kept, counted, nothing changes', async (_name, change, reason) => {
-    const user = await givenUser('5.00');
-    const id = await processing(user, 'withdrawal', '1.00');
-    const answer = await post(signed(webhook(id, 'failed', change)));
-    expect(answer.status).toBe(409);
-    expect(answer.body).toMatchObject({ error: 'webhook_mismatch', details: { reason } });
-    expect(await balanceOf(user)).toMatchObject({ balance: '5.00', available_balance: '4.00' });
-    expect((await getAs(api, user, `/api/v1/withdrawals/${id}`)).body.status).toBe('processing');
-    const kept = await api.pool.query('SELECT reason, source_address FROM rejected_webhooks WHERE transaction_id = $1', [id]);
-    expect(kept.rows).toEqual([{ reason, source_address: expect.stringContaining('127.0.0.1') }]);
-    const metrics = await call(api.baseUrl, '/metrics');
-    expect(metrics.text).toContain(`paygate_webhook_rejected_total{reason="${reason}"}`);
-    expect((await post(signed(webhook(id, 'failed')))).body.outcome).toBe('applied');
-    expect(await balanceOf(user)).toMatchObject({ balance: '5.00', available_balance: '5.00' });
-  });
+  ])(
+    'when a correctly signed webhook names %s, then 409 webhook_mismatch, kept, counted, nothing changes',
+    async (_name, change, reason) => {
+      const user = await givenUser('5.00');
+      const id = await processing(user, 'withdrawal', '1.00');
+      const answer = await post(signed(webhook(id, 'failed', change)));
+      expect(answer.status).toBe(409);
+      expect(answer.body).toMatchObject({ error: 'webhook_mismatch', details: { reason } });
+      expect(await balanceOf(user)).toMatchObject({ balance: '5.00', available_balance: '4.00' });
+      expect((await getAs(api, user, `/api/v1/withdrawals/${id}`)).body.status).toBe('processing');
+      const kept = await api.pool.query(
+        'SELECT reason, source_address FROM rejected_webhooks WHERE transaction_id = $1',
+        [id],
+      );
+      expect(kept.rows).toEqual([{ reason, source_address: expect.stringContaining('127.0.0.1') }]);
+      const metrics = await call(api.baseUrl, '/metrics');
+      expect(metrics.text).toContain(`paygate_webhook_rejected_total{reason="${reason}"}`);
+      expect((await post(signed(webhook(id, 'failed')))).body.outcome).toBe('applied');
+      expect(await balanceOf(user)).toMatchObject({ balance: '5.00', available_balance: '5.00' });
+    },
+  );
 
   test("when the seed's form names the stored bank reference, then it settles; another reference is 409", async () => {
     const user = await givenUser();
@@ -170,6 +198,9 @@ describe('POST /webhooks/bank-callback', () => {
     const id = await processing(user, 'deposit', '2.50');
     const answer = await post(signed(webhook(id, 'success', { bank_reference: 'BNK-FAST' })));
     expect(answer.body.outcome).toBe('applied');
-    expect((await getAs(api, user, `/api/v1/deposits/${id}`)).body).toMatchObject({ status: 'success', bank_reference: 'BNK-FAST' });
+    expect((await getAs(api, user, `/api/v1/deposits/${id}`)).body).toMatchObject({
+      status: 'success',
+      bank_reference: 'BNK-FAST',
+    });
   });
 });

@@ -54,7 +54,8 @@ describe('POST /api/v1/withdrawals', () => {
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 202)).toHaveLength(10);
     expect(statuses.filter((status) => status === 400)).toHaveLength(40);
-    for (const refused of answers.filter((answer) => answer.status === 400)) expect(refused.body.error).toBe('insufficient_balance');
+    for (const refused of answers.filter((answer) => answer.status === 400))
+      expect(refused.body.error).toBe('insufficient_balance');
     const balance = await getAs(api, user, `/api/v1/users/${user.id}/balance`);
     expect(balance.body).toMatchObject({ balance: '100.00', available_balance: '0.00' });
     expect((await rowCounts(api.pool, user.id)).transactions).toBe(10);

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 
-
 import { startBankSim } from './bank-sim';
 import type { BankSim } from './bank-sim';
 import { ConfigError, loadConfig } from './config';

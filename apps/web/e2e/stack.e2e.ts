@@ -47,7 +47,10 @@ describe('the web app against the real stack', () => {
     if (browser === undefined) throw new Error('browser not started');
     const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
     const page = await context.newPage();
-    const name = (expect.getState().currentTestName ?? 'page').replace(/^.*> /, '').replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+    const name = (expect.getState().currentTestName ?? 'page')
+      .replace(/^.*> /, '')
+      .replace(/[^a-z0-9]+/gi, '-')
+      .slice(0, 80);
     const close = async () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, `stack-${name}.png`), fullPage: true });

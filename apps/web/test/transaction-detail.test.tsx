@@ -39,7 +39,10 @@ const detailRequests = () => server?.requestsTo('GET', '/api/v1/deposits/7').len
 
 /** The interval at which the page would poll the transaction next: false once it has stopped. */
 function nextPollIntervalMs(queryClient: QueryClient): number | false | undefined {
-  const query = queryClient.getQueryCache().findAll().find((candidate) => candidate.queryKey.includes('transaction'));
+  const query = queryClient
+    .getQueryCache()
+    .findAll()
+    .find((candidate) => candidate.queryKey.includes('transaction'));
   const observer = query?.observers[0];
   if (query === undefined || observer === undefined) return undefined;
   const interval = observer.options.refetchInterval;
@@ -49,7 +52,11 @@ function nextPollIntervalMs(queryClient: QueryClient): number | false | undefine
 describe('transaction detail polling', () => {
   test('when the deposit goes pending -> processing -> success, then the page follows it and then stops asking', async () => {
     server = await playLife(['pending', 'pending', 'processing', 'processing', 'success']);
-    const { deps } = renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+    const { deps } = renderApp({
+      baseUrl: server.baseUrl,
+      path: '/deposits/7',
+      settings: { detailPollIntervalMs: POLL_MS },
+    });
 
     const status = await screen.findByTestId('detail-status');
     expect(within(status).getByTestId('status-badge')).toHaveAttribute('data-status', 'pending');
@@ -76,7 +83,11 @@ describe('transaction detail polling', () => {
 
   test('when the transaction fails, then polling stops and the error code and message are shown', async () => {
     server = await playLife(['processing', 'failed']);
-    const { deps } = renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+    const { deps } = renderApp({
+      baseUrl: server.baseUrl,
+      path: '/deposits/7',
+      settings: { detailPollIntervalMs: POLL_MS },
+    });
 
     const failure = await screen.findByTestId('detail-failure', {}, { timeout: 5_000 });
     expect(failure).toHaveTextContent('The bank declined the payment');
@@ -88,7 +99,11 @@ describe('transaction detail polling', () => {
 
   test('when the transaction is already terminal, then it is asked for once', async () => {
     server = await playLife(['success']);
-    const { deps } = renderApp({ baseUrl: server.baseUrl, path: '/deposits/7', settings: { detailPollIntervalMs: POLL_MS } });
+    const { deps } = renderApp({
+      baseUrl: server.baseUrl,
+      path: '/deposits/7',
+      settings: { detailPollIntervalMs: POLL_MS },
+    });
 
     expect(await screen.findByTestId('detail-status')).toHaveTextContent('Success');
     expect(detailRequests()).toBe(1);
@@ -120,7 +135,11 @@ describe('transaction detail polling', () => {
       status: 404,
       body: { error: 'not_found', message: 'Not found', request_id: 'r' },
     }));
-    const { deps } = renderApp({ baseUrl: server.baseUrl, path: '/deposits/9', settings: { detailPollIntervalMs: POLL_MS } });
+    const { deps } = renderApp({
+      baseUrl: server.baseUrl,
+      path: '/deposits/9',
+      settings: { detailPollIntervalMs: POLL_MS },
+    });
 
     expect(await screen.findByTestId('detail-error')).toHaveTextContent('We could not find deposit #9');
     expect(screen.getByRole('link', { name: 'Look for withdrawal #9 instead' })).toHaveAttribute(

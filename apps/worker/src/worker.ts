@@ -1,13 +1,7 @@
 import type { ChannelModel } from 'amqplib';
 
 import type { OutboxMessage, Pool } from '@paygate/db';
-import {
-  OUTBOX_CHANNEL,
-  OutboxRepository,
-  pingDatabase,
-  RetentionRepository,
-  SettlementRepository,
-} from '@paygate/db';
+import { OUTBOX_CHANNEL, OutboxRepository, pingDatabase, RetentionRepository, SettlementRepository } from '@paygate/db';
 import { CircuitBreaker, settlesWithin } from '@paygate/domain';
 
 import type { WorkerConfig } from './config';
@@ -170,7 +164,9 @@ class PaygateWorker implements Worker {
 
   async health(): Promise<HealthReport> {
     const { pool, config } = this.#deps;
-    const isDatabaseUp = await settlesWithin(pingDatabase(pool), config.database.connectionTimeoutMs).catch(() => false);
+    const isDatabaseUp = await settlesWithin(pingDatabase(pool), config.database.connectionTimeoutMs).catch(
+      () => false,
+    );
     const checks = {
       database: isDatabaseUp ? 'up' : 'down',
       amqp: this.#session === undefined ? 'down' : 'up',
@@ -215,7 +211,12 @@ class PaygateWorker implements Worker {
       model,
       topology: this.topology,
       topologyOptions: this.topologyOptions,
-      consumer: { prefetch: config.amqp.prefetch, handler: this.#handler, inFlight: this.#inFlight, metrics: this.metrics },
+      consumer: {
+        prefetch: config.amqp.prefetch,
+        handler: this.#handler,
+        inFlight: this.#inFlight,
+        metrics: this.metrics,
+      },
       isStopping: () => this.#isStopping,
       onBroken: (reason) => this.#amqp.restart(model, reason),
       logger,

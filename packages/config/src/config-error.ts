@@ -7,7 +7,9 @@ export interface ConfigProblem {
 /** Every problem found in the environment, reported together so one restart fixes them all. */
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
-    super(`invalid configuration:\n  ${problems.map((problem) => `${problem.variable}: ${problem.message}`).join('\n  ')}`);
+    super(
+      `invalid configuration:\n  ${problems.map((problem) => `${problem.variable}: ${problem.message}`).join('\n  ')}`,
+    );
     this.name = 'ConfigError';
   }
 

@@ -37,7 +37,10 @@ export function loadEnv<S extends z.ZodObject>(
   return values;
 }
 
-function secretRuleProblems(values: Record<string, unknown>, secrets: Partial<Record<string, string>>): ConfigProblem[] {
+function secretRuleProblems(
+  values: Record<string, unknown>,
+  secrets: Partial<Record<string, string>>,
+): ConfigProblem[] {
   const nodeEnv = (values.NODE_ENV ?? 'development') as NodeEnv;
   const problems: ConfigProblem[] = [];
   for (const [variable, developmentDefault] of Object.entries(secrets)) {

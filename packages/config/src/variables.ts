@@ -12,9 +12,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** NODE_ENV: a typo such as `prod` must stop the app, never fall back to development's defaults. */
-export const nodeEnv = z
-  .enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(', ')}` })
-  .default('development');
+export const nodeEnv = z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(', ')}` }).default('development');
 
 export const logLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info');
 
@@ -51,7 +49,12 @@ export function intList(min: number, max: number) {
     .string()
     .regex(/^\d+$/, { error: 'must be whole numbers separated by commas' })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
   return list.pipe(z.array(item).min(1, { error: 'must list at least one number' }));
 }
 

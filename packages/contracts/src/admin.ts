@@ -29,7 +29,10 @@ const Reason = z
   .trim()
   .min(REPAIR_REASON_LENGTH_MIN, `reason: say why, in at least ${REPAIR_REASON_LENGTH_MIN} characters`)
   .max(REPAIR_REASON_LENGTH_MAX)
-  .meta({ description: 'Why the operator does this; kept in the audit log.', example: 'Customer called: bank confirmed the payout' });
+  .meta({
+    description: 'Why the operator does this; kept in the audit log.',
+    example: 'Customer called: bank confirmed the payout',
+  });
 
 const AdminLimit = z.coerce.number().int().min(PAGE_LIMIT_MIN).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT);
 const Cursor = z.string().max(128).optional().meta({ description: 'Opaque keyset cursor from `next_cursor`.' });
@@ -41,11 +44,17 @@ export const OperatorLoginBody = z
     email: z.email().max(EMAIL_LENGTH_MAX),
     password: z.string().min(1).max(OPERATOR_PASSWORD_LENGTH_MAX),
   })
-  .meta({ id: 'OperatorLoginRequest', example: { email: 'ops@example.com', password: 'correct horse battery staple' } });
+  .meta({
+    id: 'OperatorLoginRequest',
+    example: { email: 'ops@example.com', password: 'correct horse battery staple' },
+  });
 
 export const OperatorWire = z
   .object({ id: EntityId, email: z.string(), role: z.enum(OPERATOR_ROLES), created_at: ISO_TIME })
-  .meta({ id: 'Operator', example: { id: 1, email: 'ops@example.com', role: 'operator', created_at: '2026-11-30T08:00:00.000Z' } });
+  .meta({
+    id: 'Operator',
+    example: { id: 1, email: 'ops@example.com', role: 'operator', created_at: '2026-11-30T08:00:00.000Z' },
+  });
 export type OperatorWire = z.infer<typeof OperatorWire>;
 
 // --- overview ---
@@ -80,12 +89,27 @@ export type WorkerHeartbeatWire = z.infer<typeof WorkerHeartbeatWire>;
 export const OverviewWire = z
   .object({
     generated_at: ISO_TIME,
-    throughput: z.array(ThroughputMinuteWire).meta({ description: 'Payments created per minute over the last hour, by their status now, oldest minute first.' }),
-    success_rate: z.number().min(0).max(1).nullable().meta({ description: 'success / (success + failed) over the last hour; null when nothing finished.' }),
-    settle_latency_ms: z.object({ p50: z.number().nullable(), p99: z.number().nullable() }).meta({ description: 'Create-to-final latency over the last hour.' }),
+    throughput: z.array(ThroughputMinuteWire).meta({
+      description: 'Payments created per minute over the last hour, by their status now, oldest minute first.',
+    }),
+    success_rate: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .meta({ description: 'success / (success + failed) over the last hour; null when nothing finished.' }),
+    settle_latency_ms: z
+      .object({ p50: z.number().nullable(), p99: z.number().nullable() })
+      .meta({ description: 'Create-to-final latency over the last hour.' }),
     queues: z.array(QueueWire),
-    dead_letters: z.object({ recorded: z.number().int().nonnegative(), waiting_replay: z.number().int().nonnegative() }),
-    outbox: z.object({ unpublished: z.number().int().nonnegative(), oldest_age_s: z.number().nonnegative().nullable() }),
+    dead_letters: z.object({
+      recorded: z.number().int().nonnegative(),
+      waiting_replay: z.number().int().nonnegative(),
+    }),
+    outbox: z.object({
+      unpublished: z.number().int().nonnegative(),
+      oldest_age_s: z.number().nonnegative().nullable(),
+    }),
     workers: z.array(WorkerHeartbeatWire),
     stuck: z.object({
       count: z.number().int().nonnegative(),
@@ -101,19 +125,23 @@ export type OverviewWire = z.infer<typeof OverviewWire>;
 // --- payments ---
 
 export const AdminPaymentListQuery = z.strictObject({
-  q: z
-    .string()
-    .trim()
-    .max(255)
-    .optional()
-    .meta({ description: 'A payment id, an idempotency key, a bank reference (BNK-...), a request id, or a user email.' }),
+  q: z.string().trim().max(255).optional().meta({
+    description: 'A payment id, an idempotency key, a bank reference (BNK-...), a request id, or a user email.',
+  }),
   status: z.enum(TRANSACTION_STATUSES).optional(),
   type: z.enum(TRANSACTION_TYPES).optional(),
   amount_min: AmountText.optional(),
   amount_max: AmountText.optional(),
-  created_from: z.string().max(40).optional().meta({ description: 'ISO date or date-time; a date means its start, UTC.' }),
+  created_from: z
+    .string()
+    .max(40)
+    .optional()
+    .meta({ description: 'ISO date or date-time; a date means its start, UTC.' }),
   created_to: z.string().max(40).optional(),
-  stuck: z.enum(['true', 'false']).optional().meta({ description: '`true`: only pending or processing for longer than the stuck threshold.' }),
+  stuck: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: '`true`: only pending or processing for longer than the stuck threshold.' }),
   limit: AdminLimit,
   cursor: Cursor,
 });
@@ -128,7 +156,12 @@ export const AdminPaymentWire = TransactionWire.extend({
 export type AdminPaymentWire = z.infer<typeof AdminPaymentWire>;
 
 export const AdminPaymentPage = z
-  .object({ items: z.array(AdminPaymentWire), limit: z.number().int(), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .object({
+    items: z.array(AdminPaymentWire),
+    limit: z.number().int(),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable(),
+  })
   .meta({ id: 'AdminPaymentPage' });
 export type AdminPaymentPage = z.infer<typeof AdminPaymentPage>;
 
@@ -153,7 +186,9 @@ export const StoryEntryWire = z
     kind: z.enum(STORY_KINDS),
     title: z.string().meta({ description: 'One line for people, e.g. "Bank answered 503 after 1.2 s; retry in 4 s".' }),
     detail: z.string().nullable().meta({ description: 'The operator detail, if any (errors, reasons).' }),
-    data: z.record(z.string(), z.unknown()).meta({ description: 'The raw facts of the entry (status codes, ids, latencies, bodies).' }),
+    data: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'The raw facts of the entry (status codes, ids, latencies, bodies).' }),
   })
   .meta({ id: 'StoryEntry' });
 export type StoryEntryWire = z.infer<typeof StoryEntryWire>;
@@ -170,7 +205,9 @@ export const PaymentStoryWire = z
       .nullable()
       .meta({ description: 'For a failed payment: the plain text the user reads, and the operator detail.' }),
     bank_attempt_count: z.number().int().nonnegative(),
-    available_repairs: z.array(z.enum(REPAIR_ACTIONS)).meta({ description: 'Repairs that apply to the payment in its current state (none when it is final).' }),
+    available_repairs: z
+      .array(z.enum(REPAIR_ACTIONS))
+      .meta({ description: 'Repairs that apply to the payment in its current state (none when it is final).' }),
     story: z.array(StoryEntryWire),
   })
   .meta({ id: 'PaymentStory' });
@@ -181,7 +218,9 @@ export const RepairBody = z.strictObject({ reason: Reason }).meta({ id: 'RepairR
 export const RepairResultWire = z
   .object({
     action: z.enum([...REPAIR_ACTIONS, 'replay_dead_letter', 'issue_key', 'revoke_key']),
-    outcome: z.string().meta({ description: 'What happened, e.g. settled_success, requeued, failed, already_final, bank_pending.' }),
+    outcome: z
+      .string()
+      .meta({ description: 'What happened, e.g. settled_success, requeued, failed, already_final, bank_pending.' }),
     message: z.string(),
     payment: AdminPaymentWire.nullable(),
     audit_id: EntityId,
@@ -212,7 +251,12 @@ export const DeadLetterListQuery = z.strictObject({
   cursor: Cursor,
 });
 export const DeadLetterPage = z
-  .object({ items: z.array(DeadLetterWire), limit: z.number().int(), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .object({
+    items: z.array(DeadLetterWire),
+    limit: z.number().int(),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable(),
+  })
   .meta({ id: 'DeadLetterPage' });
 export type DeadLetterPage = z.infer<typeof DeadLetterPage>;
 
@@ -241,7 +285,12 @@ export const AdminUserWire = z
 export type AdminUserWire = z.infer<typeof AdminUserWire>;
 
 export const AdminUserPage = z
-  .object({ items: z.array(AdminUserWire), limit: z.number().int(), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .object({
+    items: z.array(AdminUserWire),
+    limit: z.number().int(),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable(),
+  })
   .meta({ id: 'AdminUserPage' });
 export type AdminUserPage = z.infer<typeof AdminUserPage>;
 
@@ -253,7 +302,11 @@ export const AdminUserDetailWire = AdminUserWire.extend({
 export type AdminUserDetailWire = z.infer<typeof AdminUserDetailWire>;
 
 export const IssuedKeyWire = z
-  .object({ api_key: z.string().meta({ description: 'Shown once: store it now.' }), prefix: z.string(), audit_id: EntityId })
+  .object({
+    api_key: z.string().meta({ description: 'Shown once: store it now.' }),
+    prefix: z.string(),
+    audit_id: EntityId,
+  })
   .meta({ id: 'IssuedKey' });
 
 // --- ledger ---
@@ -262,15 +315,31 @@ export const LedgerCheckWire = z
   .object({
     checked_at: ISO_TIME,
     is_balanced: z.boolean().meta({ description: 'Every invariant holds.' }),
-    sum_minor_by_currency: z.record(z.string(), z.string()).meta({ description: 'Sum over all accounts per currency, in minor units; "0" when balanced.' }),
+    sum_minor_by_currency: z
+      .record(z.string(), z.string())
+      .meta({ description: 'Sum over all accounts per currency, in minor units; "0" when balanced.' }),
     account_count: z.number().int().nonnegative(),
     balance_drift: z.array(
-      z.object({ account_id: EntityId, user_id: EntityId.nullable(), email: z.string().nullable(), cached: AmountText, postings: AmountText }),
+      z.object({
+        account_id: EntityId,
+        user_id: EntityId.nullable(),
+        email: z.string().nullable(),
+        cached: AmountText,
+        postings: AmountText,
+      }),
     ),
     hold_drift: z.array(
-      z.object({ account_id: EntityId, user_id: EntityId, email: z.string(), held: AmountText, open_withdrawals: AmountText }),
+      z.object({
+        account_id: EntityId,
+        user_id: EntityId,
+        email: z.string(),
+        held: AmountText,
+        open_withdrawals: AmountText,
+      }),
     ),
-    negative_available: z.array(z.object({ account_id: EntityId, user_id: EntityId, email: z.string(), available: AmountText })),
+    negative_available: z.array(
+      z.object({ account_id: EntityId, user_id: EntityId, email: z.string(), available: AmountText }),
+    ),
   })
   .meta({ id: 'LedgerCheck' });
 export type LedgerCheckWire = z.infer<typeof LedgerCheckWire>;
@@ -304,13 +373,26 @@ export const AuditEntryWire = z
 export type AuditEntryWire = z.infer<typeof AuditEntryWire>;
 
 export const AuditListQuery = z.strictObject({
-  payment_id: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).optional(),
-  user_id: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).optional(),
+  payment_id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/)
+    .transform(Number)
+    .optional(),
+  user_id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/)
+    .transform(Number)
+    .optional(),
   limit: AdminLimit,
   cursor: Cursor,
 });
 export const AuditPage = z
-  .object({ items: z.array(AuditEntryWire), limit: z.number().int(), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .object({
+    items: z.array(AuditEntryWire),
+    limit: z.number().int(),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable(),
+  })
   .meta({ id: 'AuditPage' });
 export type AuditPage = z.infer<typeof AuditPage>;
 

@@ -20,7 +20,10 @@ export interface MigrationResult {
   alreadyApplied: string[];
 }
 
-export async function runMigrations(databaseUrl: string, options: { migrationsDir?: string; log?: (line: string) => void } = {}): Promise<MigrationResult> {
+export async function runMigrations(
+  databaseUrl: string,
+  options: { migrationsDir?: string; log?: (line: string) => void } = {},
+): Promise<MigrationResult> {
   const migrationsDir = options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
   const log = options.log ?? (() => undefined);
   const migrations = await readMigrations(migrationsDir);
@@ -38,7 +41,9 @@ export async function runMigrations(databaseUrl: string, options: { migrationsDi
       const checksum = applied.get(migration.name);
       if (checksum !== undefined) {
         if (checksum !== migration.checksum) {
-          throw new Error(`migration ${migration.name} was changed after it was applied (checksum ${checksum} != ${migration.checksum})`);
+          throw new Error(
+            `migration ${migration.name} was changed after it was applied (checksum ${checksum} != ${migration.checksum})`,
+          );
         }
         result.alreadyApplied.push(migration.name);
         continue;
@@ -62,7 +67,9 @@ interface Migration {
 
 async function readMigrations(migrationsDir: string): Promise<Migration[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory() && /^\d{14}_[a-z0-9_]+$/.test(entry.name)).map((entry) => entry.name);
+  const names = entries
+    .filter((entry) => entry.isDirectory() && /^\d{14}_[a-z0-9_]+$/.test(entry.name))
+    .map((entry) => entry.name);
   names.sort();
   return Promise.all(
     names.map(async (name) => {
@@ -98,6 +105,8 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');
-    throw new Error(`migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }

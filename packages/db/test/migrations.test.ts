@@ -32,7 +32,9 @@ describe('runMigrations', () => {
     expect(result.alreadyApplied).toEqual([]);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const tables = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    );
     await client.end();
     expect(tables.rows.map((row) => row.table_name)).toEqual([
       '_prisma_migrations',
@@ -79,7 +81,9 @@ describe('runMigrations', () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const table = await client.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'");
-    const recorded = await client.query("SELECT 1 FROM _prisma_migrations WHERE migration_name = '29991231000000_broken'");
+    const recorded = await client.query(
+      "SELECT 1 FROM _prisma_migrations WHERE migration_name = '29991231000000_broken'",
+    );
     await client.end();
     expect(table.rowCount).toBe(0);
     expect(recorded.rowCount).toBe(0);

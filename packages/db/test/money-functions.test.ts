@@ -30,7 +30,10 @@ function command(userId: number, overrides: Partial<CreateTransactionInput> = {}
 }
 
 async function wallet(pool: Pool, walletId: number) {
-  const { rows } = await pool.query<{ balance: string; held: string }>('SELECT balance, held FROM accounts WHERE id = $1', [walletId]);
+  const { rows } = await pool.query<{ balance: string; held: string }>(
+    'SELECT balance, held FROM accounts WHERE id = $1',
+    [walletId],
+  );
   return { balanceMinor: BigInt(rows[0]?.balance ?? -1), heldMinor: BigInt(rows[0]?.held ?? -1) };
 }
 
@@ -55,7 +58,11 @@ describe('holds under concurrency', () => {
     expect(result).toEqual({ outcome: 'insufficient_balance', isReplay: false, refusal });
     // Money arrives meanwhile: the replay still answers what was decided, with the first request's id.
     await pool.query("UPDATE accounts SET balance = balance + 100000 WHERE user_id = $1 AND kind = 'wallet'", [userId]);
-    expect(await transactions.create({ ...refused, requestId: 'req-retry' })).toEqual({ outcome: 'insufficient_balance', isReplay: true, refusal });
+    expect(await transactions.create({ ...refused, requestId: 'req-retry' })).toEqual({
+      outcome: 'insufficient_balance',
+      isReplay: true,
+      refusal,
+    });
     await pool.query("UPDATE accounts SET balance = balance - 100000 WHERE user_id = $1 AND kind = 'wallet'", [userId]);
   });
 });
@@ -67,10 +74,14 @@ describe('idempotency at the database', () => {
     const again = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'same-key' }));
     expect(first).toMatchObject({ outcome: 'created', isReplay: false });
     expect(again).toEqual({ ...first, isReplay: true });
-    const otherBody = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'same-key', fingerprint: 'fingerprint-b' }));
+    const otherBody = await transactions.create(
+      command(userId, { type: 'deposit', idempotencyKey: 'same-key', fingerprint: 'fingerprint-b' }),
+    );
     expect(otherBody.outcome).toBe('key_reused');
     const otherUser = await givenUserWithWallet(pool, 0n);
-    expect((await transactions.create(command(otherUser.userId, { type: 'deposit', idempotencyKey: 'same-key' }))).outcome).toBe('created');
+    expect(
+      (await transactions.create(command(otherUser.userId, { type: 'deposit', idempotencyKey: 'same-key' }))).outcome,
+    ).toBe('created');
   });
 
   test('when the first request with a key still holds it, then a second is told in_progress at once', async () => {
@@ -93,15 +104,23 @@ describe('idempotency at the database', () => {
   test('when a key is older than its TTL, then it is free again', async () => {
     const { userId } = await givenUserWithWallet(pool, 0n);
     const first = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'old-key' }));
-    await pool.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = $1", [userId]);
-    const later = await transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'old-key', fingerprint: 'other' }));
+    await pool.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = $1", [
+      userId,
+    ]);
+    const later = await transactions.create(
+      command(userId, { type: 'deposit', idempotencyKey: 'old-key', fingerprint: 'other' }),
+    );
     expect(later.outcome).toBe('created');
     expect(createdId(later)).not.toBe(createdId(first));
   });
 
   test('when 100 identical requests race, then one transaction exists and the rest replay or wait', async () => {
     const { userId } = await givenUserWithWallet(pool, 0n);
-    const results = await Promise.all(Array.from({ length: 100 }, () => transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'racing-key' }))));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        transactions.create(command(userId, { type: 'deposit', idempotencyKey: 'racing-key' })),
+      ),
+    );
     const outcomes = new Set(results.map((result) => result.outcome));
     expect([...outcomes].every((outcome) => ['created', 'in_progress'].includes(outcome))).toBe(true);
     expect(new Set(results.map(createdId).filter((id) => id !== null)).size).toBe(1);
@@ -119,12 +138,24 @@ describe('settlement', () => {
     for (const id of [createdId(deposit), createdId(withdrawal)]) {
       const transactionId = id ?? 0;
       const first = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
-      expect(first).toMatchObject({ moved: true, submission: { transaction: { id: transactionId, status: 'processing' } } });
+      expect(first).toMatchObject({
+        moved: true,
+        submission: { transaction: { id: transactionId, status: 'processing' } },
+      });
       expect(first?.submission.orderKey).toMatch(/^[0-9a-f-]{36}$/);
       const second = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
       // The order key is minted once: every retry and redelivery places the same order at the bank.
       expect(second).toMatchObject({ moved: false, submission: { orderKey: first?.submission.orderKey } });
-      const settle = { transactionId, status: 'success' as const, bankReference: `BNK-${transactionId}`, errorCode: null, errorMessage: null, detail: null, cause: 'test', requestId: null };
+      const settle = {
+        transactionId,
+        status: 'success' as const,
+        bankReference: `BNK-${transactionId}`,
+        errorCode: null,
+        errorMessage: null,
+        detail: null,
+        cause: 'test',
+        requestId: null,
+      };
       expect((await settlement.settle(settle)).outcome).toBe('applied');
       expect((await settlement.settle(settle)).outcome).toBe('ignored');
       expect((await settlement.settle({ ...settle, status: 'failed' })).outcome).toBe('ignored');
@@ -139,12 +170,29 @@ describe('settlement', () => {
     const transactionId = createdId(withdrawal) ?? 0;
     expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 5_000n, heldMinor: 5_000n });
     await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
-    const failed = await settlement.settle({ transactionId, status: 'failed', bankReference: null, errorCode: 'bank_declined', errorMessage: 'declined', detail: 'HTTP 402 declined', cause: 'test', requestId: null });
+    const failed = await settlement.settle({
+      transactionId,
+      status: 'failed',
+      bankReference: null,
+      errorCode: 'bank_declined',
+      errorMessage: 'declined',
+      detail: 'HTTP 402 declined',
+      cause: 'test',
+      requestId: null,
+    });
     expect(failed.outcome).toBe('applied');
     expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 5_000n, heldMinor: 0n });
     const found = await transactions.findWithEvents(userId, transactionId);
-    expect(found?.transaction).toMatchObject({ status: 'failed', errorCode: 'bank_declined', errorMessage: 'declined' });
-    expect(found?.events.map((event) => `${event.fromStatus ?? '-'}>${event.toStatus}`)).toEqual(['->pending', 'pending>processing', 'processing>failed']);
+    expect(found?.transaction).toMatchObject({
+      status: 'failed',
+      errorCode: 'bank_declined',
+      errorMessage: 'declined',
+    });
+    expect(found?.events.map((event) => `${event.fromStatus ?? '-'}>${event.toStatus}`)).toEqual([
+      '->pending',
+      'pending>processing',
+      'processing>failed',
+    ]);
   });
 
   test('when the same webhook races 20 times, then it is applied exactly once', async () => {
@@ -154,8 +202,15 @@ describe('settlement', () => {
     const seedForm = webhook(transactionId, { bankReference: 'BNK-RACE' });
     expect((await settlement.applyBankWebhook(seedForm)).outcome).toBe('not_ready');
     const started = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
-    const record = webhook(transactionId, { bankReference: 'BNK-RACE', orderKey: started?.submission.orderKey ?? null, amountMinor: 700n, currency: 'USD' });
-    const outcomes = (await Promise.all(Array.from({ length: 20 }, () => settlement.applyBankWebhook(record)))).map((result) => result.outcome);
+    const record = webhook(transactionId, {
+      bankReference: 'BNK-RACE',
+      orderKey: started?.submission.orderKey ?? null,
+      amountMinor: 700n,
+      currency: 'USD',
+    });
+    const outcomes = (await Promise.all(Array.from({ length: 20 }, () => settlement.applyBankWebhook(record)))).map(
+      (result) => result.outcome,
+    );
     expect(outcomes.filter((outcome) => outcome === 'applied')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(19);
     // Bound by the order key before the worker stored the bank's answer: the reference is taken from it.
@@ -173,23 +228,39 @@ describe('settlement', () => {
     ['another amount', { amountMinor: 100_000_000n }, 'amount_mismatch'],
     ['another currency', { currency: 'EUR' }, 'currency_mismatch'],
     ['the seed form with another reference', { orderKey: null, bankReference: 'BNK-OTHER' }, 'bank_reference_mismatch'],
-  ] as const)('when a signed webhook names %s, then it is refused, kept and changes nothing', async (_name, change, reason) => {
-    const { userId, walletId } = await givenUserWithWallet(pool, 1_000n);
-    const withdrawal = await transactions.create(command(userId, { amountMinor: 600n }));
-    const transactionId = createdId(withdrawal) ?? 0;
-    const started = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
-    await settlement.recordBankReference(transactionId, 'BNK-OURS');
-    const genuine = webhook(transactionId, { bankReference: 'BNK-OURS', orderKey: started?.submission.orderKey ?? null, amountMinor: 600n, currency: 'USD', status: 'failed' });
-    const forged = { ...genuine, ...change, payload: { forged: true, reason } };
-    for (let repeat = 0; repeat < 3; repeat += 1) {
-      expect(await settlement.applyBankWebhook(forged)).toEqual({ outcome: 'mismatch', status: 'processing', reason });
-    }
-    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 1_000n, heldMinor: 600n });
-    const kept = await pool.query('SELECT reason, received_count, source_address FROM rejected_webhooks WHERE transaction_id = $1', [transactionId]);
-    expect(kept.rows).toEqual([{ reason, received_count: 3, source_address: '203.0.113.9' }]);
-    expect((await settlement.applyBankWebhook(genuine)).outcome).toBe('applied');
-    expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 1_000n, heldMinor: 0n });
-  });
+  ] as const)(
+    'when a signed webhook names %s, then it is refused, kept and changes nothing',
+    async (_name, change, reason) => {
+      const { userId, walletId } = await givenUserWithWallet(pool, 1_000n);
+      const withdrawal = await transactions.create(command(userId, { amountMinor: 600n }));
+      const transactionId = createdId(withdrawal) ?? 0;
+      const started = await settlement.startProcessing({ transactionId, cause: 'test', requestId: null });
+      await settlement.recordBankReference(transactionId, 'BNK-OURS');
+      const genuine = webhook(transactionId, {
+        bankReference: 'BNK-OURS',
+        orderKey: started?.submission.orderKey ?? null,
+        amountMinor: 600n,
+        currency: 'USD',
+        status: 'failed',
+      });
+      const forged = { ...genuine, ...change, payload: { forged: true, reason } };
+      for (let repeat = 0; repeat < 3; repeat += 1) {
+        expect(await settlement.applyBankWebhook(forged)).toEqual({
+          outcome: 'mismatch',
+          status: 'processing',
+          reason,
+        });
+      }
+      expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 1_000n, heldMinor: 600n });
+      const kept = await pool.query(
+        'SELECT reason, received_count, source_address FROM rejected_webhooks WHERE transaction_id = $1',
+        [transactionId],
+      );
+      expect(kept.rows).toEqual([{ reason, received_count: 3, source_address: '203.0.113.9' }]);
+      expect((await settlement.applyBankWebhook(genuine)).outcome).toBe('applied');
+      expect(await wallet(pool, walletId)).toEqual({ balanceMinor: 1_000n, heldMinor: 0n });
+    },
+  );
 
   test('when the seed form names the stored bank reference, then it settles', async () => {
     const { userId, walletId } = await givenUserWithWallet(pool, 0n);
@@ -210,7 +281,10 @@ describe('settlement', () => {
       await client.query('BEGIN');
       await client.query('UPDATE accounts SET balance = balance + 1 WHERE id = $1', [walletId]);
       const violations = await auditLedger(client as unknown as Pool);
-      expect(violations.map((violation) => violation.invariant).sort()).toEqual(['balance_equals_postings', 'ledger_sums_to_zero']);
+      expect(violations.map((violation) => violation.invariant).sort()).toEqual([
+        'balance_equals_postings',
+        'ledger_sums_to_zero',
+      ]);
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -240,12 +314,16 @@ function webhook(transactionId: number, fields: Partial<BankWebhookRecord> = {})
 describe('listing', () => {
   test('when paging with the cursor, then every transaction appears once, newest first', async () => {
     const { userId } = await givenUserWithWallet(pool, 0n, 'pages');
-    for (let index = 0; index < 7; index += 1) await transactions.create(command(userId, { type: 'deposit', amountMinor: BigInt(index + 1) }));
+    for (let index = 0; index < 7; index += 1)
+      await transactions.create(command(userId, { type: 'deposit', amountMinor: BigInt(index + 1) }));
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
       const { decodeCursor } = await import('@paygate/domain');
-      const page = await transactions.list({ userId }, { limit: 3, offset: 0, cursor: cursor ? decodeCursor(cursor) : undefined });
+      const page = await transactions.list(
+        { userId },
+        { limit: 3, offset: 0, cursor: cursor ? decodeCursor(cursor) : undefined },
+      );
       expect(page.total).toBe(7);
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;

@@ -57,7 +57,10 @@ describe('OutboxRepository.requeuePending', () => {
     const rows = await outboxRowsOf(transactionId);
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatchObject({ topic: rows[0]?.topic, transaction_id: String(transactionId), published_at: null });
-    const { rows: touched } = await pool.query<{ age_s: number }>('SELECT extract(epoch FROM now() - updated_at)::float AS age_s FROM transactions WHERE id = $1', [transactionId]);
+    const { rows: touched } = await pool.query<{ age_s: number }>(
+      'SELECT extract(epoch FROM now() - updated_at)::float AS age_s FROM transactions WHERE id = $1',
+      [transactionId],
+    );
     expect(touched[0]?.age_s).toBeLessThan(60);
   });
 
@@ -68,7 +71,10 @@ describe('OutboxRepository.requeuePending', () => {
     expect(await outbox.requeuePending([transactionId])).toEqual([]);
 
     expect(await outboxRowsOf(transactionId)).toHaveLength(1);
-    const found = await pool.query('SELECT 1 FROM transactions WHERE id = $1 AND updated_at > now() - interval \'1 minute\'', [transactionId]);
+    const found = await pool.query(
+      "SELECT 1 FROM transactions WHERE id = $1 AND updated_at > now() - interval '1 minute'",
+      [transactionId],
+    );
     expect(found.rowCount).toBe(1);
   });
 
@@ -88,7 +94,9 @@ describe('OutboxRepository.requeuePending', () => {
     await listener.connect();
     try {
       await listener.query('LISTEN paygate_outbox');
-      const notified = new Promise<string>((resolve) => listener.once('notification', (message) => resolve(message.channel)));
+      const notified = new Promise<string>((resolve) =>
+        listener.once('notification', (message) => resolve(message.channel)),
+      );
       await outbox.requeuePending([transactionId]);
       expect(await notified).toBe('paygate_outbox');
     } finally {

@@ -30,7 +30,12 @@ async function parseSchema(): Promise<Map<string, ModelColumns>> {
       const field = /^\s+(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line);
       if (!field || line.trim().startsWith('@@')) continue;
       const [, fieldName = '', type = '', list, , attributes = ''] = field;
-      if (list || attributes.includes('@relation') || /^[A-Z]/.test(type) && !['String', 'Int', 'BigInt', 'DateTime', 'Json', 'Boolean', 'Decimal'].includes(type)) continue;
+      if (
+        list ||
+        attributes.includes('@relation') ||
+        (/^[A-Z]/.test(type) && !['String', 'Int', 'BigInt', 'DateTime', 'Json', 'Boolean', 'Decimal'].includes(type))
+      )
+        continue;
       columns.add(/@map\("(\w+)"\)/.exec(attributes)?.[1] ?? fieldName);
     }
     models.set(name, { table, columns });
@@ -45,7 +50,8 @@ describe('schema.prisma and the migrated database', () => {
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'",
     );
     const database = new Map<string, Set<string>>();
-    for (const row of rows) database.set(row.table_name, (database.get(row.table_name) ?? new Set()).add(row.column_name));
+    for (const row of rows)
+      database.set(row.table_name, (database.get(row.table_name) ?? new Set()).add(row.column_name));
     expect([...database.keys()].sort()).toEqual([...models.values()].map((model) => model.table).sort());
     for (const model of models.values()) {
       expect([...(database.get(model.table) ?? [])].sort(), model.table).toEqual([...model.columns].sort());
@@ -54,35 +60,87 @@ describe('schema.prisma and the migrated database', () => {
 
   test('when every model is written and read back through the generated client, then the values survive', async () => {
     const user = await prisma.user.create({ data: { email: `schema-${Date.now()}@test.paygate` } });
-    const account = await prisma.account.create({ data: { userId: user.id, kind: 'wallet', currency: 'EUR', balance: 500n } });
-    const key = await prisma.apiKey.create({ data: { userId: user.id, keyHash: 'a'.repeat(64), keyPrefix: 'pgk_aaaaaa' } });
-    const transaction = await prisma.transaction.create({
-      data: { userId: user.id, accountId: account.id, type: 'deposit', amount: 500n, currency: 'EUR', idempotencyKey: 'k1', requestId: 'r1' },
+    const account = await prisma.account.create({
+      data: { userId: user.id, kind: 'wallet', currency: 'EUR', balance: 500n },
     });
-    const event = await prisma.transactionEvent.create({ data: { transactionId: transaction.id, toStatus: 'pending', cause: 'test' } });
+    const key = await prisma.apiKey.create({
+      data: { userId: user.id, keyHash: 'a'.repeat(64), keyPrefix: 'pgk_aaaaaa' },
+    });
+    const transaction = await prisma.transaction.create({
+      data: {
+        userId: user.id,
+        accountId: account.id,
+        type: 'deposit',
+        amount: 500n,
+        currency: 'EUR',
+        idempotencyKey: 'k1',
+        requestId: 'r1',
+      },
+    });
+    const event = await prisma.transactionEvent.create({
+      data: { transactionId: transaction.id, toStatus: 'pending', cause: 'test' },
+    });
     // Balances match the posting below, so the shared test database's ledger stays sound for other suites.
-    const clearing = await prisma.account.create({ data: { kind: 'clearing', currency: 'EUR', shard: 0, balance: -500n } });
+    const clearing = await prisma.account.create({
+      data: { kind: 'clearing', currency: 'EUR', shard: 0, balance: -500n },
+    });
     const posting = await prisma.ledgerPosting.create({
-      data: { kind: 'opening_balance', debitAccountId: clearing.id, creditAccountId: account.id, amount: 500n, currency: 'EUR' },
+      data: {
+        kind: 'opening_balance',
+        debitAccountId: clearing.id,
+        creditAccountId: account.id,
+        amount: 500n,
+        currency: 'EUR',
+      },
     });
     const idempotency = await prisma.idempotencyKey.create({
-      data: { userId: user.id, key: 'k1', method: 'POST', path: '/api/v1/deposits', fingerprint: 'f', status: 'completed', outcome: 'created', snapshot: { ok: true }, transactionId: transaction.id },
+      data: {
+        userId: user.id,
+        key: 'k1',
+        method: 'POST',
+        path: '/api/v1/deposits',
+        fingerprint: 'f',
+        status: 'completed',
+        outcome: 'created',
+        snapshot: { ok: true },
+        transactionId: transaction.id,
+      },
     });
-    const outbox = await prisma.outbox.create({ data: { topic: 'transactions.process', transactionId: transaction.id } });
+    const outbox = await prisma.outbox.create({
+      data: { topic: 'transactions.process', transactionId: transaction.id },
+    });
     await prisma.transaction.update({
       where: { id: transaction.id },
       data: { status: 'processing', bankOrderKey: '6f1d2c3b-4a5e-4f60-9a7b-8c9d0e1f2a3b', submittedAt: new Date() },
     });
     const webhook = await prisma.webhookEvent.create({
-      data: { dedupeKey: `d-${transaction.id}`, transactionId: transaction.id, bankReference: 'BNK-1', status: 'success', signedAt: new Date(), payload: { a: 1 }, outcome: 'applied' },
+      data: {
+        dedupeKey: `d-${transaction.id}`,
+        transactionId: transaction.id,
+        bankReference: 'BNK-1',
+        status: 'success',
+        signedAt: new Date(),
+        payload: { a: 1 },
+        outcome: 'applied',
+      },
     });
 
     const rejected = await prisma.rejectedWebhook.create({
-      data: { dedupeKey: `r-${transaction.id}`, transactionId: transaction.id, reason: 'amount_mismatch', payload: { a: 1 }, sourceAddress: '127.0.0.1' },
+      data: {
+        dedupeKey: `r-${transaction.id}`,
+        transactionId: transaction.id,
+        reason: 'amount_mismatch',
+        payload: { a: 1 },
+        sourceAddress: '127.0.0.1',
+      },
     });
 
     expect(await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).toEqual(user);
-    expect(await prisma.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ balance: 500n, held: 0n, currency: 'EUR' });
+    expect(await prisma.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
+      balance: 500n,
+      held: 0n,
+      currency: 'EUR',
+    });
     expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).toEqual(key);
     expect(await prisma.transaction.findUniqueOrThrow({ where: { id: transaction.id } })).toMatchObject({
       amount: 500n,
@@ -91,8 +149,13 @@ describe('schema.prisma and the migrated database', () => {
     });
     expect(await prisma.transactionEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
     expect(await prisma.ledgerPosting.findUniqueOrThrow({ where: { id: posting.id } })).toEqual(posting);
-    expect(await prisma.idempotencyKey.findUniqueOrThrow({ where: { id: idempotency.id } })).toMatchObject({ snapshot: { ok: true } });
-    expect(await prisma.outbox.findUniqueOrThrow({ where: { id: outbox.id } })).toMatchObject({ transactionId: transaction.id, publishedAt: null });
+    expect(await prisma.idempotencyKey.findUniqueOrThrow({ where: { id: idempotency.id } })).toMatchObject({
+      snapshot: { ok: true },
+    });
+    expect(await prisma.outbox.findUniqueOrThrow({ where: { id: outbox.id } })).toMatchObject({
+      transactionId: transaction.id,
+      publishedAt: null,
+    });
     expect(await prisma.webhookEvent.findUniqueOrThrow({ where: { id: webhook.id } })).toEqual(webhook);
     expect(await prisma.rejectedWebhook.findUniqueOrThrow({ where: { id: rejected.id } })).toEqual(rejected);
   });

@@ -20,7 +20,8 @@ const MESSAGES: Record<string, string> = {
 
 export function bankFailure(reason: string | null | undefined): BankFailure {
   const text = (reason ?? '').trim();
-  if (REASON.test(text)) return { code: `bank_${text}`, message: MESSAGES[text] ?? `The bank refused the payment (${text}).` };
+  if (REASON.test(text))
+    return { code: `bank_${text}`, message: MESSAGES[text] ?? `The bank refused the payment (${text}).` };
   if (text.length === 0) return { code: 'bank_failed', message: 'The bank refused the payment.' };
   return { code: 'bank_failed', message: `The bank refused the payment: ${text.slice(0, 300)}` };
 }

@@ -6,7 +6,12 @@ import type { TransactionType } from './transaction-status';
  * technical detail (attempt counts, the bank's last answer) goes to operators on the transaction's event.
  */
 
-export const GATEWAY_FAILURE_CODES = ['bank_unavailable', 'bank_rejected', 'bank_unknown_order', 'operator_failed'] as const;
+export const GATEWAY_FAILURE_CODES = [
+  'bank_unavailable',
+  'bank_rejected',
+  'bank_unknown_order',
+  'operator_failed',
+] as const;
 export type GatewayFailureCode = (typeof GATEWAY_FAILURE_CODES)[number];
 
 export function gatewayFailureMessage(code: GatewayFailureCode, type: TransactionType): string {

@@ -101,26 +101,45 @@ export function checkInvariants(ledger: Ledger): InvariantViolation[] {
     sumMinor += account.balanceMinor;
     const postingsMinor = fromPostings.get(account.id) ?? 0n;
     if (postingsMinor !== account.balanceMinor) {
-      violations.push({ invariant: 'balance_equals_postings', accountId: account.id, balanceMinor: account.balanceMinor, postingsMinor });
+      violations.push({
+        invariant: 'balance_equals_postings',
+        accountId: account.id,
+        balanceMinor: account.balanceMinor,
+        postingsMinor,
+      });
     }
     if (account.heldMinor < 0n) {
       violations.push({ invariant: 'held_not_negative', accountId: account.id, heldMinor: account.heldMinor });
     }
     if (account.kind === 'wallet' && availableMinor(account) < 0n) {
-      violations.push({ invariant: 'available_not_negative', accountId: account.id, availableMinor: availableMinor(account) });
+      violations.push({
+        invariant: 'available_not_negative',
+        accountId: account.id,
+        availableMinor: availableMinor(account),
+      });
     }
   }
   if (sumMinor !== 0n) violations.push({ invariant: 'ledger_sums_to_zero', sumMinor });
   return violations;
 }
 
-function post(ledger: Ledger, debitId: string, creditId: string, amountMinor: bigint, releaseHeldMinor: bigint): Ledger {
+function post(
+  ledger: Ledger,
+  debitId: string,
+  creditId: string,
+  amountMinor: bigint,
+  releaseHeldMinor: bigint,
+): Ledger {
   assert(amountMinor > 0n, 'posting amount must be positive');
   assert(debitId !== creditId, 'a posting needs two different accounts');
   const debit = account(ledger, debitId);
   const credit = account(ledger, creditId);
   const posting: Posting = { debitAccountId: debitId, creditAccountId: creditId, amountMinor };
-  const withDebit = replace(ledger, { ...debit, balanceMinor: debit.balanceMinor - amountMinor, heldMinor: debit.heldMinor - releaseHeldMinor }, []);
+  const withDebit = replace(
+    ledger,
+    { ...debit, balanceMinor: debit.balanceMinor - amountMinor, heldMinor: debit.heldMinor - releaseHeldMinor },
+    [],
+  );
   return replace(withDebit, { ...credit, balanceMinor: credit.balanceMinor + amountMinor }, [posting]);
 }
 

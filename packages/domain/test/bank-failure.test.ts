@@ -15,14 +15,13 @@ describe('bankFailure', () => {
 });
 
 describe('gatewayFailureMessage', () => {
-  test.each(GATEWAY_FAILURE_CODES.flatMap((code) => (['deposit', 'withdrawal'] as const).map((type) => [code, type] as const)))(
-    'when %s fails a %s, then the user reads a plain sentence about their money',
-    (code, type) => {
-      const message = gatewayFailureMessage(code, type);
-      expect(message).toContain(type);
-      expect(message).toContain('No money moved');
-      // Internal words never reach the end user.
-      expect(message).not.toMatch(/worker|breaker|HTTP|_/);
-    },
-  );
+  test.each(
+    GATEWAY_FAILURE_CODES.flatMap((code) => (['deposit', 'withdrawal'] as const).map((type) => [code, type] as const)),
+  )('when %s fails a %s, then the user reads a plain sentence about their money', (code, type) => {
+    const message = gatewayFailureMessage(code, type);
+    expect(message).toContain(type);
+    expect(message).toContain('No money moved');
+    // Internal words never reach the end user.
+    expect(message).not.toMatch(/worker|breaker|HTTP|_/);
+  });
 });

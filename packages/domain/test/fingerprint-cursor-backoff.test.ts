@@ -16,8 +16,16 @@ import {
 
 describe('requestFingerprint', () => {
   test('when only key order or whitespace differs, then the fingerprint is the same', () => {
-    const a = requestFingerprint({ method: 'post', path: '/api/v1/deposits', body: JSON.parse('{"amount": "10.00", "currency": "USD"}') });
-    const b = requestFingerprint({ method: 'POST', path: '/api/v1/deposits', body: { currency: 'USD', amount: '10.00' } });
+    const a = requestFingerprint({
+      method: 'post',
+      path: '/api/v1/deposits',
+      body: JSON.parse('{"amount": "10.00", "currency": "USD"}'),
+    });
+    const b = requestFingerprint({
+      method: 'POST',
+      path: '/api/v1/deposits',
+      body: { currency: 'USD', amount: '10.00' },
+    });
     expect(a).toBe(b);
   });
 
@@ -40,9 +48,13 @@ describe('requestFingerprint', () => {
 describe('cursor', () => {
   test('property: encode then decode gives back the position', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (createdAtMs, id) => {
-        expect(decodeCursor(encodeCursor({ createdAtMs, id }))).toEqual({ createdAtMs, id });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        (createdAtMs, id) => {
+          expect(decodeCursor(encodeCursor({ createdAtMs, id }))).toEqual({ createdAtMs, id });
+        },
+      ),
     );
   });
 

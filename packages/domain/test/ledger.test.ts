@@ -12,7 +12,11 @@ const wallet = (id: string): LedgerAccount => ({ id, kind: 'wallet', balanceMino
 
 describe('ledger postings', () => {
   test('when a deposit settles, then clearing is debited and the wallet credited', () => {
-    const ledger = settleDeposit(emptyLedger([CLEARING, wallet('w1')]), { walletId: 'w1', clearingId: 'clearing', amountMinor: 500n });
+    const ledger = settleDeposit(emptyLedger([CLEARING, wallet('w1')]), {
+      walletId: 'w1',
+      clearingId: 'clearing',
+      amountMinor: 500n,
+    });
     expect(ledger.accounts.get('w1')?.balanceMinor).toBe(500n);
     expect(ledger.accounts.get('clearing')?.balanceMinor).toBe(-500n);
     expect(ledger.postings).toEqual([{ debitAccountId: 'clearing', creditAccountId: 'w1', amountMinor: 500n }]);
@@ -20,7 +24,11 @@ describe('ledger postings', () => {
   });
 
   test('when a hold exceeds the available balance, then it is refused and nothing changes', () => {
-    const funded = settleDeposit(emptyLedger([CLEARING, wallet('w1')]), { walletId: 'w1', clearingId: 'clearing', amountMinor: 1_000n });
+    const funded = settleDeposit(emptyLedger([CLEARING, wallet('w1')]), {
+      walletId: 'w1',
+      clearingId: 'clearing',
+      amountMinor: 1_000n,
+    });
     const held = placeHold(funded, 'w1', 600n);
     expect(held.ok).toBe(true);
     if (!held.ok) return;
@@ -29,7 +37,11 @@ describe('ledger postings', () => {
   });
 
   test('when a hold is posted, then the money leaves the wallet; when voided, it is available again', () => {
-    const funded = settleDeposit(emptyLedger([CLEARING, wallet('w1')]), { walletId: 'w1', clearingId: 'clearing', amountMinor: 1_000n });
+    const funded = settleDeposit(emptyLedger([CLEARING, wallet('w1')]), {
+      walletId: 'w1',
+      clearingId: 'clearing',
+      amountMinor: 1_000n,
+    });
     const held = placeHold(funded, 'w1', 300n);
     if (!held.ok) throw new Error('hold refused');
     const posted = postHold(held.ledger, { walletId: 'w1', clearingId: 'clearing', amountMinor: 300n });
@@ -41,8 +53,15 @@ describe('ledger postings', () => {
   });
 
   test('when a cached balance drifts from the postings, then the check reports it', () => {
-    const ledger = settleDeposit(emptyLedger([CLEARING, wallet('w1')]), { walletId: 'w1', clearingId: 'clearing', amountMinor: 100n });
-    const drifted: Ledger = { ...ledger, accounts: new Map(ledger.accounts).set('w1', { ...wallet('w1'), balanceMinor: 101n }) };
+    const ledger = settleDeposit(emptyLedger([CLEARING, wallet('w1')]), {
+      walletId: 'w1',
+      clearingId: 'clearing',
+      amountMinor: 100n,
+    });
+    const drifted: Ledger = {
+      ...ledger,
+      accounts: new Map(ledger.accounts).set('w1', { ...wallet('w1'), balanceMinor: 101n }),
+    };
     const invariants = checkInvariants(drifted).map((violation) => violation.invariant);
     expect(invariants).toContain('balance_equals_postings');
     expect(invariants).toContain('ledger_sums_to_zero');
@@ -50,7 +69,9 @@ describe('ledger postings', () => {
 
   test('when a wallet holds more than its balance, then the check reports a negative available', () => {
     const broken: Ledger = emptyLedger([CLEARING, { ...wallet('w1'), heldMinor: 1n }]);
-    expect(checkInvariants(broken)).toEqual([{ invariant: 'available_not_negative', accountId: 'w1', availableMinor: -1n }]);
+    expect(checkInvariants(broken)).toEqual([
+      { invariant: 'available_not_negative', accountId: 'w1', availableMinor: -1n },
+    ]);
   });
 
   type Operation =
@@ -59,8 +80,16 @@ describe('ledger postings', () => {
     | { kind: 'settle'; pick: number; success: boolean };
 
   const operation: fc.Arbitrary<Operation> = fc.oneof(
-    fc.record({ kind: fc.constant('deposit' as const), wallet: fc.nat(3), amountMinor: fc.bigInt({ min: 1n, max: 50_000n }) }),
-    fc.record({ kind: fc.constant('withdraw' as const), wallet: fc.nat(3), amountMinor: fc.bigInt({ min: 1n, max: 50_000n }) }),
+    fc.record({
+      kind: fc.constant('deposit' as const),
+      wallet: fc.nat(3),
+      amountMinor: fc.bigInt({ min: 1n, max: 50_000n }),
+    }),
+    fc.record({
+      kind: fc.constant('withdraw' as const),
+      wallet: fc.nat(3),
+      amountMinor: fc.bigInt({ min: 1n, max: 50_000n }),
+    }),
     fc.record({ kind: fc.constant('settle' as const), pick: fc.nat(), success: fc.boolean() }),
   );
 
@@ -72,7 +101,11 @@ describe('ledger postings', () => {
         const openHolds: { walletId: string; amountMinor: bigint }[] = [];
         for (const step of operations) {
           if (step.kind === 'deposit') {
-            ledger = settleDeposit(ledger, { walletId: walletIds[step.wallet] as string, clearingId: 'clearing', amountMinor: step.amountMinor });
+            ledger = settleDeposit(ledger, {
+              walletId: walletIds[step.wallet] as string,
+              clearingId: 'clearing',
+              amountMinor: step.amountMinor,
+            });
           } else if (step.kind === 'withdraw') {
             const walletId = walletIds[step.wallet] as string;
             const before = availableMinor(ledger.accounts.get(walletId) as LedgerAccount);
@@ -92,7 +125,9 @@ describe('ledger postings', () => {
           expect(checkInvariants(ledger)).toEqual([]);
         }
         for (const walletId of walletIds) {
-          const heldMinor = openHolds.filter((hold) => hold.walletId === walletId).reduce((sum, hold) => sum + hold.amountMinor, 0n);
+          const heldMinor = openHolds
+            .filter((hold) => hold.walletId === walletId)
+            .reduce((sum, hold) => sum + hold.amountMinor, 0n);
           expect(ledger.accounts.get(walletId)?.heldMinor).toBe(heldMinor);
         }
       }),

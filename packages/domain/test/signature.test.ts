@@ -26,7 +26,9 @@ describe('webhook signatures', () => {
   });
 
   test('when a payload is signed by a plain node:crypto one-liner, then it verifies', () => {
-    const signature = oneLiner('{"bank_reference":"BNK-7Q2K9","error_message":null,"status":"success","timestamp":1790000000,"transaction_id":42}');
+    const signature = oneLiner(
+      '{"bank_reference":"BNK-7Q2K9","error_message":null,"status":"success","timestamp":1790000000,"transaction_id":42}',
+    );
     expect(signPayload(payload, SECRET)).toBe(signature);
     expect(verifySignature({ ...payload, signature }, signature, SECRET)).toBe(true);
     expect(verifySignature(payload, signature.toUpperCase(), SECRET)).toBe(true);

@@ -33,7 +33,10 @@ export async function applyBankOrder(
     bankReference: order.bank_reference,
     errorCode: failure?.code ?? null,
     errorMessage: failure?.message ?? null,
-    detail: failure === null ? null : `The bank's order ${order.bank_reference} failed: ${order.error_message ?? 'no reason given'}.`,
+    detail:
+      failure === null
+        ? null
+        : `The bank's order ${order.bank_reference} failed: ${order.error_message ?? 'no reason given'}.`,
     cause: command.cause,
     requestId: command.requestId,
   });

@@ -27,11 +27,7 @@ export type BankWebhookAnswer =
   | { kind: 'rejected'; reason: WebhookRefusalReason; error: DomainError };
 
 export type WebhookRefusalReason =
-  | WebhookRejectionReason
-  | 'invalid_signature'
-  | 'stale_timestamp'
-  | 'invalid_body'
-  | 'not_ready';
+  WebhookRejectionReason | 'invalid_signature' | 'stale_timestamp' | 'invalid_body' | 'not_ready';
 
 export async function applyBankWebhook(
   settlement: SettlementRepository,
@@ -43,17 +39,26 @@ export async function applyBankWebhook(
   }
   const record = body as Record<string, unknown>;
   if (!verifySignature(record, record.signature, options.secret)) {
-    return rejected('invalid_signature', new DomainError('invalid_signature', 'The webhook signature does not match its payload.'));
+    return rejected(
+      'invalid_signature',
+      new DomainError('invalid_signature', 'The webhook signature does not match its payload.'),
+    );
   }
   const parsed = BankWebhookSchema.safeParse(body);
   if (!parsed.success) {
-    return rejected('invalid_body', new DomainError('validation_error', 'the webhook body is invalid', toFieldIssues(parsed.error)));
+    return rejected(
+      'invalid_body',
+      new DomainError('validation_error', 'the webhook body is invalid', toFieldIssues(parsed.error)),
+    );
   }
   const payload = parsed.data;
   if (payload.timestamp !== undefined && !isFreshTimestamp(payload.timestamp, options.nowS, options.toleranceS)) {
     return rejected(
       'stale_timestamp',
-      new DomainError('stale_webhook', `The webhook timestamp is more than ${options.toleranceS} s away from our clock.`),
+      new DomainError(
+        'stale_webhook',
+        `The webhook timestamp is more than ${options.toleranceS} s away from our clock.`,
+      ),
     );
   }
   const applied = await settlement.applyBankWebhook({

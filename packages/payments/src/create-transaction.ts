@@ -58,7 +58,11 @@ function fingerprintOf(command: CreateTransactionCommand, currency: string): str
   });
 }
 
-function outcomeOf(result: CreateTransactionResult, command: CreateTransactionCommand, currency: string): CreateTransactionOutcome {
+function outcomeOf(
+  result: CreateTransactionResult,
+  command: CreateTransactionCommand,
+  currency: string,
+): CreateTransactionOutcome {
   switch (result.outcome) {
     case 'created':
       return { kind: 'created', transaction: result.transaction, isReplay: result.isReplay };
@@ -75,8 +79,16 @@ function outcomeOf(result: CreateTransactionResult, command: CreateTransactionCo
         'A request with this Idempotency-Key is still being processed. Retry in a moment.',
       );
     case 'no_wallet':
-      throw new DomainError('validation_error', `currency: your wallet holds ${command.walletCurrency}, not ${currency}`, [
-        { field: 'currency', message: `your wallet holds ${command.walletCurrency}`, reason: 'currency_not_supported' },
-      ]);
+      throw new DomainError(
+        'validation_error',
+        `currency: your wallet holds ${command.walletCurrency}, not ${currency}`,
+        [
+          {
+            field: 'currency',
+            message: `your wallet holds ${command.walletCurrency}`,
+            reason: 'currency_not_supported',
+          },
+        ],
+      );
   }
 }

@@ -25,7 +25,10 @@ export type FailTransactionOutcome =
   | { kind: 'not_ready' }
   | { kind: 'unknown_transaction' };
 
-export async function failTransaction(settlement: SettlementRepository, command: FailTransactionCommand): Promise<FailTransactionOutcome> {
+export async function failTransaction(
+  settlement: SettlementRepository,
+  command: FailTransactionCommand,
+): Promise<FailTransactionOutcome> {
   const settled = await settlement.settle({
     transactionId: command.transactionId,
     status: 'failed',

@@ -14,7 +14,11 @@ export type StartProcessingOutcome =
   | { kind: 'already_final'; status: TransactionStatus }
   | { kind: 'already_submitted'; bankReference: string }
   /** Place the order. `isRedelivery`: another message moved it first (a retry, a redelivery, a race). */
-  | { kind: 'submit'; submission: TransactionSubmission & { orderKey: string; submittedAt: Date }; isRedelivery: boolean };
+  | {
+      kind: 'submit';
+      submission: TransactionSubmission & { orderKey: string; submittedAt: Date };
+      isRedelivery: boolean;
+    };
 
 export async function startProcessing(
   settlement: SettlementRepository,
@@ -33,7 +37,8 @@ export async function startProcessing(
   assert(orderKey !== null && submittedAt !== null, 'a processing transaction has an order key');
   if (!started.moved) {
     // Once the bank has accepted the order, another submission would only be folded into the same order.
-    if (transaction.bankReference !== null) return { kind: 'already_submitted', bankReference: transaction.bankReference };
+    if (transaction.bankReference !== null)
+      return { kind: 'already_submitted', bankReference: transaction.bankReference };
     // Freshen updated_at: the reconciler leaves alone what a worker is visibly still working on.
     await settlement.touch(transaction.id);
   }

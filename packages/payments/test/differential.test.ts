@@ -73,7 +73,10 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 );
 const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
   { weight: 4, arbitrary: stepArbitrary },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('race' as const), first: stepArbitrary, second: stepArbitrary }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('race' as const), first: stepArbitrary, second: stepArbitrary }),
+  },
 );
 
 // --- the model: the domain's rules, applied purely ---
@@ -101,10 +104,16 @@ function walletOf(user: number): string {
 function newModel(openingMinor: bigint[]): Model {
   let ledger = emptyLedger([
     { id: CLEARING, kind: 'clearing', balanceMinor: 0n, heldMinor: 0n },
-    ...openingMinor.map((_, user) => ({ id: walletOf(user), kind: 'wallet' as const, balanceMinor: 0n, heldMinor: 0n })),
+    ...openingMinor.map((_, user) => ({
+      id: walletOf(user),
+      kind: 'wallet' as const,
+      balanceMinor: 0n,
+      heldMinor: 0n,
+    })),
   ]);
   openingMinor.forEach((amountMinor, user) => {
-    if (amountMinor > 0n) ledger = settleDeposit(ledger, { walletId: walletOf(user), clearingId: CLEARING, amountMinor });
+    if (amountMinor > 0n)
+      ledger = settleDeposit(ledger, { walletId: walletOf(user), clearingId: CLEARING, amountMinor });
   });
   return { ledger, transactions: [], keys: new Map() };
 }
@@ -127,7 +136,13 @@ function applyToModel(model: Model, step: Step): Model {
         if (!held.ok) return { ...model, keys };
         ledger = held.ledger;
       }
-      const created: ModelTransaction = { user: step.user, key: step.key, type: step.type, amountMinor: step.amountMinor, status: 'pending' };
+      const created: ModelTransaction = {
+        user: step.user,
+        key: step.key,
+        type: step.type,
+        amountMinor: step.amountMinor,
+        status: 'pending',
+      };
       return { ledger, keys, transactions: [...model.transactions, created] };
     }
     case 'start':
@@ -147,9 +162,12 @@ function transition(model: Model, pick: number, to: TransactionStatus): Model {
   if (isTerminal(to)) {
     if (target.type === 'deposit' && to === 'success') ledger = settleDeposit(ledger, movement);
     if (target.type === 'withdrawal' && to === 'success') ledger = postHold(ledger, movement);
-    if (target.type === 'withdrawal' && to === 'failed') ledger = voidHold(ledger, movement.walletId, movement.amountMinor);
+    if (target.type === 'withdrawal' && to === 'failed')
+      ledger = voidHold(ledger, movement.walletId, movement.amountMinor);
   }
-  const transactions = model.transactions.map((transaction) => (transaction === target ? { ...transaction, status: to } : transaction));
+  const transactions = model.transactions.map((transaction) =>
+    transaction === target ? { ...transaction, status: to } : transaction,
+  );
   return { ...model, ledger, transactions };
 }
 
@@ -196,7 +214,13 @@ async function applyToSystem(world: World, model: Model, step: Step): Promise<vo
       if (id === undefined) return;
       const body = await bankWebhookFor(id, step.status);
       for (let copy = 0; copy < step.copies; copy += 1) {
-        await applyBankWebhook(settlement, body, { secret: SECRET, toleranceS: 300, nowS: Math.floor(Date.now() / 1000), requestId: 'differential', sourceAddress: null });
+        await applyBankWebhook(settlement, body, {
+          secret: SECRET,
+          toleranceS: 300,
+          nowS: Math.floor(Date.now() / 1000),
+          requestId: 'differential',
+          sourceAddress: null,
+        });
       }
       return;
     }
@@ -204,7 +228,14 @@ async function applyToSystem(world: World, model: Model, step: Step): Promise<vo
       const target = picked(model.transactions, step.pick);
       const id = idOf(world, model, step.pick);
       if (id === undefined || target === undefined) return;
-      await failTransaction(settlement, { transactionId: id, type: target.type, code: 'bank_rejected', detail: 'differential test', cause: 'test.fail', requestId: null });
+      await failTransaction(settlement, {
+        transactionId: id,
+        type: target.type,
+        code: 'bank_rejected',
+        detail: 'differential test',
+        cause: 'test.fail',
+        requestId: null,
+      });
     }
   }
 }
@@ -249,10 +280,15 @@ async function observe(world: World): Promise<Observed> {
     "SELECT user_id, balance, held FROM accounts WHERE kind = 'wallet' AND user_id = ANY($1::bigint[])",
     [world.userIds],
   );
-  const { rows: rows } = await pool.query<{ user_id: string; idempotency_key: string; status: string; type: string; amount: string }>(
-    'SELECT user_id, idempotency_key, status, type, amount FROM transactions WHERE user_id = ANY($1::bigint[])',
-    [world.userIds],
-  );
+  const { rows: rows } = await pool.query<{
+    user_id: string;
+    idempotency_key: string;
+    status: string;
+    type: string;
+    amount: string;
+  }>('SELECT user_id, idempotency_key, status, type, amount FROM transactions WHERE user_id = ANY($1::bigint[])', [
+    world.userIds,
+  ]);
   const userIndex = (userId: string) => world.userIds.indexOf(Number(userId));
   return {
     wallets: world.userIds.map((userId) => {
@@ -292,7 +328,8 @@ function agrees(observed: Observed, model: Model): boolean {
   if (!sameWallets || observed.statuses.size !== want.statuses.size) return false;
   for (const [key, value] of want.statuses) {
     const seen = observed.statuses.get(key);
-    if (seen?.status !== value.status || seen.type !== value.type || seen.amountMinor !== value.amountMinor) return false;
+    if (seen?.status !== value.status || seen.type !== value.type || seen.amountMinor !== value.amountMinor)
+      return false;
   }
   return true;
 }
@@ -300,14 +337,18 @@ function agrees(observed: Observed, model: Model): boolean {
 function describeState(state: Observed): unknown {
   return {
     wallets: state.wallets.map((wallet) => `${wallet.balanceMinor}/${wallet.heldMinor}`),
-    transactions: Object.fromEntries([...state.statuses].map(([key, value]) => [key, `${value.type} ${value.amountMinor} ${value.status}`])),
+    transactions: Object.fromEntries(
+      [...state.statuses].map(([key, value]) => [key, `${value.type} ${value.amountMinor} ${value.status}`]),
+    ),
   };
 }
 
 async function givenUsers(openingMinor: bigint[]): Promise<number[]> {
   const ids: number[] = [];
   for (const amountMinor of openingMinor) {
-    const { rows } = await pool.query<{ id: string }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [`diff-${randomUUID()}@test.paygate`]);
+    const { rows } = await pool.query<{ id: string }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [
+      `diff-${randomUUID()}@test.paygate`,
+    ]);
     const userId = Number(rows[0]?.id);
     await pool.query("SELECT paygate_open_wallet($1, 'USD', $2)", [userId, amountMinor.toString()]);
     ids.push(userId);
@@ -329,7 +370,10 @@ describe('the SQL money functions and the domain rules', () => {
               await applyToSystem(world, model, operation);
               model = applyToModel(model, operation);
             } else {
-              await Promise.all([applyToSystem(world, model, operation.first), applyToSystem(world, model, operation.second)]);
+              await Promise.all([
+                applyToSystem(world, model, operation.first),
+                applyToSystem(world, model, operation.second),
+              ]);
               // Either serial order is correct; the database chose one, and the model follows it.
               const observed = await observe(world);
               const firstThenSecond = applyToModel(applyToModel(model, operation.first), operation.second);
@@ -338,7 +382,10 @@ describe('the SQL money functions and the domain rules', () => {
             }
             const observed = await observe(world);
             if (!agrees(observed, model)) {
-              expect({ after: operation, database: describeState(observed) }).toEqual({ after: operation, database: describeState(expected(model)) });
+              expect({ after: operation, database: describeState(observed) }).toEqual({
+                after: operation,
+                database: describeState(expected(model)),
+              });
             }
             expect(checkInvariants(model.ledger)).toEqual([]);
             // Holds exist exactly for the withdrawals the lifecycle says still hold funds.

@@ -39,7 +39,10 @@ export interface IsolatedRunOptions {
 
 export async function createIsolatedRun(options: IsolatedRunOptions): Promise<IsolatedRun> {
   const services = await resolveServices();
-  const runId = `${options.label.replace(/[^a-z0-9_]/gi, '').toLowerCase().slice(0, 20)}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const runId = `${options.label
+    .replace(/[^a-z0-9_]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const databaseName = `paygate_test_${runId}`;
   const adminDatabaseUrl = services.databaseUrl;
   await createDatabase(adminDatabaseUrl, databaseName);

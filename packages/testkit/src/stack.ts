@@ -56,7 +56,11 @@ export class ManagedProcess {
 
   async start(timeoutMs = 30_000): Promise<void> {
     const [command = 'node', ...args] = this.command;
-    const child = spawn(command, args, { cwd: this.cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: this.cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.exitPromise = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const keep = (chunk: Buffer) => {
@@ -126,13 +130,17 @@ export interface Stack {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   for (const app of ['api', 'worker', 'bank-sim']) {
-    if (!existsSync(path.join(REPO_ROOT, 'apps', app, 'dist', 'main.js'))) throw new Error(`apps/${app} is not built: run pnpm build`);
+    if (!existsSync(path.join(REPO_ROOT, 'apps', app, 'dist', 'main.js')))
+      throw new Error(`apps/${app} is not built: run pnpm build`);
   }
   const { run } = options;
-  if (run.bankDatabaseUrl === undefined) throw new Error('the stack needs a bank database: createIsolatedRun({ ..., bankDatabase: true })');
+  if (run.bankDatabaseUrl === undefined)
+    throw new Error('the stack needs a bank database: createIsolatedRun({ ..., bankDatabase: true })');
   const apiCount = options.apiCount ?? 1;
   const workerCount = options.workerCount ?? 1;
-  const [bankPort, webPort, ...ports] = await Promise.all(Array.from({ length: 2 + apiCount + workerCount }, () => freePort()));
+  const [bankPort, webPort, ...ports] = await Promise.all(
+    Array.from({ length: 2 + apiCount + workerCount }, () => freePort()),
+  );
   const apiPorts = ports.slice(0, apiCount);
   const workerPorts = ports.slice(apiCount);
   const apiUrls = apiPorts.map((port) => `http://127.0.0.1:${port}`);
@@ -175,7 +183,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   );
   const apis = apiPorts.map(
     (port) =>
-      new ManagedProcess('api', appDir('api'), ['node', 'dist/main.js'], { ...common, API_PORT: String(port), API_HOST: '127.0.0.1', ...options.env?.api }, `http://127.0.0.1:${port}/health`),
+      new ManagedProcess(
+        'api',
+        appDir('api'),
+        ['node', 'dist/main.js'],
+        { ...common, API_PORT: String(port), API_HOST: '127.0.0.1', ...options.env?.api },
+        `http://127.0.0.1:${port}/health`,
+      ),
   );
   const workers = workerPorts.map(
     (port) =>
@@ -183,12 +197,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         'worker',
         appDir('worker'),
         ['node', 'dist/main.js'],
-        { ...common, WORKER_METRICS_PORT: String(port), WORKER_METRICS_HOST: '127.0.0.1', AMQP_QUEUE_EXPIRES_MS: '3600000', ...options.env?.worker },
+        {
+          ...common,
+          WORKER_METRICS_PORT: String(port),
+          WORKER_METRICS_HOST: '127.0.0.1',
+          AMQP_QUEUE_EXPIRES_MS: '3600000',
+          ...options.env?.worker,
+        },
         `http://127.0.0.1:${port}/health`,
       ),
   );
   const web = options.web
-    ? new ManagedProcess('web', appDir('web'), ['node', 'node_modules/vite/bin/vite.js', 'preview', '--strictPort'], { ...common, WEB_PORT: String(webPort), ...options.env?.web }, `http://127.0.0.1:${webPort}/`)
+    ? new ManagedProcess(
+        'web',
+        appDir('web'),
+        ['node', 'node_modules/vite/bin/vite.js', 'preview', '--strictPort'],
+        { ...common, WEB_PORT: String(webPort), ...options.env?.web },
+        `http://127.0.0.1:${webPort}/`,
+      )
     : undefined;
   const started: ManagedProcess[] = [];
   try {
@@ -222,10 +248,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${STACK_BANK_API_KEY}` },
         body: JSON.stringify(control),
       });
-      if (!response.ok) throw new Error(`bank control refused ${JSON.stringify(control)}: ${response.status} ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`bank control refused ${JSON.stringify(control)}: ${response.status} ${await response.text()}`);
     },
     stop: async () => {
-      await Promise.all([web, ...workers, ...apis, bank].filter((process): process is ManagedProcess => process !== undefined).map((process) => process.kill('SIGTERM')));
+      await Promise.all(
+        [web, ...workers, ...apis, bank]
+          .filter((process): process is ManagedProcess => process !== undefined)
+          .map((process) => process.kill('SIGTERM')),
+      );
     },
   };
 }

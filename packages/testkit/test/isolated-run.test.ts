@@ -19,7 +19,13 @@ describe('createIsolatedRun', () => {
   test('when two runs start, then they get different databases and prefixes, and cleanup removes them', async () => {
     const migrated: string[] = [];
     const [first, second] = await Promise.all([
-      createIsolatedRun({ label: 'kit', migrate: (url) => { migrated.push(url); return Promise.resolve(); } }),
+      createIsolatedRun({
+        label: 'kit',
+        migrate: (url) => {
+          migrated.push(url);
+          return Promise.resolve();
+        },
+      }),
       createIsolatedRun({ label: 'kit' }),
     ]);
     expect(first.databaseUrl).not.toBe(second.databaseUrl);

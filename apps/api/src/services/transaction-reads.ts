@@ -32,10 +32,15 @@ export async function listTransactions(
   const createdFrom = query.created_from === undefined ? undefined : new Date(query.created_from);
   const createdTo = query.created_to === undefined ? undefined : new Date(query.created_to);
   if (createdFrom && createdTo && createdFrom > createdTo) {
-    throw validationError([{ field: 'created_from', message: 'must not be after created_to', reason: 'invalid_range' }]);
+    throw validationError([
+      { field: 'created_from', message: 'must not be after created_to', reason: 'invalid_range' },
+    ]);
   }
   const offset = cursor ? 0 : query.offset;
-  const page = await repository.list({ ...filter, status: query.status, createdFrom, createdTo }, { limit: query.limit, offset, cursor });
+  const page = await repository.list(
+    { ...filter, status: query.status, createdFrom, createdTo },
+    { limit: query.limit, offset, cursor },
+  );
   return {
     items: page.items.map(encodeTransaction),
     total: page.total,
@@ -60,7 +65,10 @@ export async function getTransaction(
   const { type } = found.transaction;
   if (type !== query.type) {
     const path = `/api/v1/${type === 'deposit' ? 'deposits' : 'withdrawals'}/${query.id}`;
-    throw new DomainError('not_found', `Transaction ${query.id} is a ${type}, not a ${query.type}: GET ${path}.`, { type, path });
+    throw new DomainError('not_found', `Transaction ${query.id} is a ${type}, not a ${query.type}: GET ${path}.`, {
+      type,
+      path,
+    });
   }
   return found;
 }

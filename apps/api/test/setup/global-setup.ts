@@ -13,7 +13,12 @@ declare module 'vitest' {
 
 // One fresh, migrated database per test run, dropped afterwards.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const run = await createIsolatedRun({ label: 'api', migrate: async (url) => { await runMigrations(url); } });
+  const run = await createIsolatedRun({
+    label: 'api',
+    migrate: async (url) => {
+      await runMigrations(url);
+    },
+  });
   project.provide('run', run.info());
   return () => run.cleanup();
 }

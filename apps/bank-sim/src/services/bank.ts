@@ -1,4 +1,3 @@
-
 import type { BankControl } from '@paygate/contracts';
 import { assert, formatAmount, requestFingerprint } from '@paygate/domain';
 

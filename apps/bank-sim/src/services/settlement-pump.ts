@@ -1,4 +1,3 @@
-
 import type { BankConfig } from '../config';
 import type { SettlementRepository, WebhookPlan } from '../data-access/settlement-repository';
 import type { Clock } from './clock';

@@ -1,4 +1,3 @@
-
 import { assert, backoffDelayMs } from '@paygate/domain';
 
 import type { BankConfig } from '../config';

@@ -16,7 +16,13 @@ export default async function setup(): Promise<() => Promise<void>> {
   let run: IsolatedRun | undefined;
   let stack: Stack | undefined;
   try {
-    run = await createIsolatedRun({ label: 'web_e2e', bankDatabase: true, migrate: async (url) => { await runMigrations(url); } });
+    run = await createIsolatedRun({
+      label: 'web_e2e',
+      bankDatabase: true,
+      migrate: async (url) => {
+        await runMigrations(url);
+      },
+    });
     stack = await startStack({
       run: run.info(),
       web: true,
@@ -28,7 +34,11 @@ export default async function setup(): Promise<() => Promise<void>> {
       },
     });
     const prisma = createPrismaClient(run.databaseUrl, 2);
-    const user = await new UserAdmin(prisma).createUser({ email: `web-${randomUUID().slice(0, 8)}@test.paygate`, openingBalanceMinor: 100_000n, currency: 'USD' });
+    const user = await new UserAdmin(prisma).createUser({
+      email: `web-${randomUUID().slice(0, 8)}@test.paygate`,
+      openingBalanceMinor: 100_000n,
+      currency: 'USD',
+    });
     await prisma.$disconnect();
     Object.assign(process.env, {
       WEB_URL: stack.webUrl ?? '',

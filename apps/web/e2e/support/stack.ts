@@ -19,7 +19,9 @@ export function stackConfig(): StackConfig {
   const email = process.env.PAYGATE_E2E_EMAIL;
   const apiKey = process.env.PAYGATE_E2E_API_KEY;
   if (email === undefined || email === '' || apiKey === undefined || apiKey === '') {
-    throw new Error('PAYGATE_E2E_EMAIL and PAYGATE_E2E_API_KEY must name a user with money (global-stack.ts sets them)');
+    throw new Error(
+      'PAYGATE_E2E_EMAIL and PAYGATE_E2E_API_KEY must name a user with money (global-stack.ts sets them)',
+    );
   }
   return {
     webUrl: (process.env.WEB_URL ?? 'http://127.0.0.1:5500').replace(/\/$/, ''),

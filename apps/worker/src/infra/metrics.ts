@@ -23,8 +23,7 @@ export function createMetrics(sources: { breakerState: () => BreakerState }) {
     registry,
     processed: new Counter({
       name: 'paygate_worker_processed_total',
-      help:
-        'Messages handled from the process queue, by outcome: submitted, settled_success, settled_failed, retry, wait_for_breaker, failed, left_for_reconciler, already_submitted, already_final, unknown_transaction, poison, error.',
+      help: 'Messages handled from the process queue, by outcome: submitted, settled_success, settled_failed, retry, wait_for_breaker, failed, left_for_reconciler, already_submitted, already_final, unknown_transaction, poison, error.',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
@@ -127,11 +126,13 @@ export async function startMetricsServer(options: {
     if (path === '/health') {
       options.health().then(
         (report) =>
-          response
-            .writeHead(report.isHealthy ? 200 : 503, { 'content-type': 'application/json' })
-            .end(
-              JSON.stringify({ status: report.isHealthy ? 'healthy' : 'unhealthy', service: 'paygate-worker', checks: report.checks }),
-            ),
+          response.writeHead(report.isHealthy ? 200 : 503, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              status: report.isHealthy ? 'healthy' : 'unhealthy',
+              service: 'paygate-worker',
+              checks: report.checks,
+            }),
+          ),
         () =>
           response
             .writeHead(503, { 'content-type': 'application/json' })

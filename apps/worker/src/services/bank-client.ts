@@ -40,7 +40,11 @@ export class BankClient {
   }
 
   /** POST /v1/payments. The same order key (our idempotency key) always means the same order at the bank. */
-  async submitOrder(order: BankOrderRequest, orderKey: string, requestId: string | null): Promise<BankResult<BankOrder>> {
+  async submitOrder(
+    order: BankOrderRequest,
+    orderKey: string,
+    requestId: string | null,
+  ): Promise<BankResult<BankOrder>> {
     const result = await this.#call('submit', '/v1/payments', {
       method: 'POST',
       headers: {

@@ -9,7 +9,11 @@ import type { Topology } from '../infra/topology';
  * with a stable message id (so a republished row is recognisable), the request id and attempt 0 in its
  * headers, published as one confirmed batch.
  */
-export async function publishOutboxBatch(publisher: ConfirmPublisher, topology: Topology, messages: OutboxMessage[]): Promise<void> {
+export async function publishOutboxBatch(
+  publisher: ConfirmPublisher,
+  topology: Topology,
+  messages: OutboxMessage[],
+): Promise<void> {
   await publisher.publishBatchConfirmed(
     messages.map((message) => {
       const { requestId } = message.transaction;
@@ -22,7 +26,10 @@ export async function publishOutboxBatch(publisher: ConfirmPublisher, topology: 
           contentType: 'application/json',
           messageId: `outbox-${message.id}`,
           timestamp: Math.floor(message.createdAt.getTime() / 1000),
-          headers: { [AMQP_HEADERS.attempt]: 0, ...(requestId === null ? {} : { [AMQP_HEADERS.requestId]: requestId }) },
+          headers: {
+            [AMQP_HEADERS.attempt]: 0,
+            ...(requestId === null ? {} : { [AMQP_HEADERS.requestId]: requestId }),
+          },
         },
       };
     }),

@@ -114,10 +114,19 @@ export class TransactionProcessor {
    * A 4xx fails the transaction at once, unless the bank already holds an order under our key: a refusal
    * of a repeat must not void money the bank is moving. One status query settles it.
    */
-  async #rejected(submission: TransactionSubmission, failure: BankFailure, requestId: string | null): Promise<ProcessOutcome> {
+  async #rejected(
+    submission: TransactionSubmission,
+    failure: BankFailure,
+    requestId: string | null,
+  ): Promise<ProcessOutcome> {
     const existing = await this.#findOrder(submission, requestId);
     if (existing.ok && existing.value !== null) return this.#accepted(submission, existing.value, requestId);
-    return this.#fail(submission, 'bank_rejected', `The bank refused the order: ${describeBankFailure(failure)}.`, requestId);
+    return this.#fail(
+      submission,
+      'bank_rejected',
+      `The bank refused the order: ${describeBankFailure(failure)}.`,
+      requestId,
+    );
   }
 
   #transientFailure(submission: TransactionSubmission, command: ProcessCommand, failure: BankFailure): ProcessOutcome {
@@ -135,7 +144,11 @@ export class TransactionProcessor {
    * (an earlier attempt may have reached it). The status query goes around the breaker: it is one read per
    * message, and failing money on a guess is worse than one more call.
    */
-  async #horizonReached(submission: TransactionSubmission, command: ProcessCommand, lastFailure: string): Promise<ProcessOutcome> {
+  async #horizonReached(
+    submission: TransactionSubmission,
+    command: ProcessCommand,
+    lastFailure: string,
+  ): Promise<ProcessOutcome> {
     const { transaction } = submission;
     const found = await this.#findOrder(submission, command.requestId);
     if (found.ok && found.value !== null) return this.#accepted(submission, found.value, command.requestId);
@@ -158,15 +171,27 @@ export class TransactionProcessor {
    * The bank has the order: remember its reference, and settle at once if the bank already did (an
    * idempotent replay of an order the bank settled already: its webhook may be long gone).
    */
-  async #accepted(submission: TransactionSubmission, order: BankOrder, requestId: string | null): Promise<ProcessOutcome> {
-    const applied = await applyBankOrder(this.deps.settlement, { submission, order, cause: 'worker.bank_order', requestId });
+  async #accepted(
+    submission: TransactionSubmission,
+    order: BankOrder,
+    requestId: string | null,
+  ): Promise<ProcessOutcome> {
+    const applied = await applyBankOrder(this.deps.settlement, {
+      submission,
+      order,
+      cause: 'worker.bank_order',
+      requestId,
+    });
     switch (applied.kind) {
       case 'mismatch':
         this.deps.logger.error(
           { transactionId: submission.transaction.id, bankReference: order.bank_reference },
           'the bank order does not match the transaction; not settling it',
         );
-        return { kind: 'left_for_reconciler', reason: `bank order ${order.bank_reference} does not match the transaction` };
+        return {
+          kind: 'left_for_reconciler',
+          reason: `bank order ${order.bank_reference} does not match the transaction`,
+        };
       case 'pending':
         return { kind: 'submitted', bankReference: applied.bankReference };
       case 'settled':

@@ -98,7 +98,10 @@ export class Reconciler {
     const applied = await applyBankOrder(settlement, { submission, order, cause: 'worker.reconcile', requestId });
     switch (applied.kind) {
       case 'mismatch':
-        log.error({ bankReference: order.bank_reference }, 'reconciler: the bank order does not match the transaction; not settling it');
+        log.error(
+          { bankReference: order.bank_reference },
+          'reconciler: the bank order does not match the transaction; not settling it',
+        );
         await settlement.touch(transaction.id);
         return 'mismatch';
       case 'pending':
@@ -107,7 +110,10 @@ export class Reconciler {
       case 'already_final':
         return 'already_final';
       case 'settled':
-        log.info({ status: applied.status, bankReference: applied.bankReference }, 'reconciler: settled from the bank order');
+        log.info(
+          { status: applied.status, bankReference: applied.bankReference },
+          'reconciler: settled from the bank order',
+        );
         return applied.status === 'success' ? 'settled_success' : 'settled_failed';
     }
   }

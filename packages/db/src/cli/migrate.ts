@@ -5,7 +5,8 @@ import { databaseUrlFromEnv } from './config';
 
 async function main(): Promise<void> {
   const databaseUrl = databaseUrlFromEnv();
-  if (await ensureDatabaseExists(databaseUrl)) console.log(`created database ${new URL(databaseUrl).pathname.slice(1)}`);
+  if (await ensureDatabaseExists(databaseUrl))
+    console.log(`created database ${new URL(databaseUrl).pathname.slice(1)}`);
   const result = await runMigrations(databaseUrl, { log: (line) => console.log(line) });
   console.log(`migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
 }

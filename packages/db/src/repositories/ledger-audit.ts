@@ -17,12 +17,25 @@ export type AuditViolation =
 
 export async function loadLedger(pool: Pool): Promise<Ledger> {
   const [accounts, postings] = await Promise.all([
-    pool.query<{ id: string; kind: AccountKind; balance: string; held: string }>('SELECT id, kind, balance, held FROM accounts'),
-    pool.query<{ debit_account_id: string; credit_account_id: string; amount: string }>('SELECT debit_account_id, credit_account_id, amount FROM ledger_postings ORDER BY id'),
+    pool.query<{ id: string; kind: AccountKind; balance: string; held: string }>(
+      'SELECT id, kind, balance, held FROM accounts',
+    ),
+    pool.query<{ debit_account_id: string; credit_account_id: string; amount: string }>(
+      'SELECT debit_account_id, credit_account_id, amount FROM ledger_postings ORDER BY id',
+    ),
   ]);
   return {
-    accounts: new Map(accounts.rows.map((row) => [row.id, { id: row.id, kind: row.kind, balanceMinor: BigInt(row.balance), heldMinor: BigInt(row.held) }])),
-    postings: postings.rows.map((row) => ({ debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amountMinor: BigInt(row.amount) })),
+    accounts: new Map(
+      accounts.rows.map((row) => [
+        row.id,
+        { id: row.id, kind: row.kind, balanceMinor: BigInt(row.balance), heldMinor: BigInt(row.held) },
+      ]),
+    ),
+    postings: postings.rows.map((row) => ({
+      debitAccountId: row.debit_account_id,
+      creditAccountId: row.credit_account_id,
+      amountMinor: BigInt(row.amount),
+    })),
   };
 }
 
@@ -35,13 +48,19 @@ export async function auditLedger(pool: Pool): Promise<AuditViolation[]> {
   );
   for (const row of held.rows) {
     if (BigInt(row.held) !== BigInt(row.open)) {
-      violations.push({ invariant: 'held_equals_open_withdrawals', accountId: row.id, heldMinor: BigInt(row.held), openMinor: BigInt(row.open) });
+      violations.push({
+        invariant: 'held_equals_open_withdrawals',
+        accountId: row.id,
+        heldMinor: BigInt(row.held),
+        openMinor: BigInt(row.open),
+      });
     }
   }
   const twice = await pool.query<{ transaction_id: string; count: string }>(
     'SELECT transaction_id, count(*) AS count FROM ledger_postings WHERE transaction_id IS NOT NULL GROUP BY transaction_id HAVING count(*) > 1',
   );
-  for (const row of twice.rows) violations.push({ invariant: 'settled_once', transactionId: row.transaction_id, postingCount: Number(row.count) });
+  for (const row of twice.rows)
+    violations.push({ invariant: 'settled_once', transactionId: row.transaction_id, postingCount: Number(row.count) });
   const missing = await pool.query<{ id: string }>(
     `SELECT t.id FROM transactions t LEFT JOIN ledger_postings p ON p.transaction_id = t.id
       WHERE t.status = 'success' AND p.id IS NULL
@@ -55,6 +74,7 @@ export async function auditLedger(pool: Pool): Promise<AuditViolation[]> {
          OR (t.type = 'deposit' AND p.credit_account_id <> t.account_id)
          OR (t.type = 'withdrawal' AND p.debit_account_id <> t.account_id)`,
   );
-  for (const row of mismatched.rows) violations.push({ invariant: 'posting_matches_transaction', transactionId: row.id });
+  for (const row of mismatched.rows)
+    violations.push({ invariant: 'posting_matches_transaction', transactionId: row.id });
   return violations;
 }

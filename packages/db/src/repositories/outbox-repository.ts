@@ -48,10 +48,16 @@ export class OutboxRepository {
         await publish(messages);
       } catch (error) {
         await client.query('ROLLBACK');
-        await this.pool.query('UPDATE outbox SET publish_attempt_count = publish_attempt_count + 1 WHERE id = ANY($1)', [ids]);
+        await this.pool.query(
+          'UPDATE outbox SET publish_attempt_count = publish_attempt_count + 1 WHERE id = ANY($1)',
+          [ids],
+        );
         throw error;
       }
-      await client.query('UPDATE outbox SET published_at = now(), publish_attempt_count = publish_attempt_count + 1 WHERE id = ANY($1)', [ids]);
+      await client.query(
+        'UPDATE outbox SET published_at = now(), publish_attempt_count = publish_attempt_count + 1 WHERE id = ANY($1)',
+        [ids],
+      );
       await client.query('COMMIT');
       return messages.length;
     } catch (error) {

@@ -5,13 +5,10 @@ import type { SubmissionRow, TransactionSubmission } from './rows';
 import { SUBMISSION_COLUMNS, toId, toStatus, toSubmission, TRANSACTION_COLUMNS } from './rows';
 
 export type SettleOutcome = 'applied' | 'ignored' | 'not_ready' | 'not_found';
-export type WebhookApplyOutcome = 'applied' | 'duplicate' | 'ignored' | 'conflict' | 'not_ready' | 'not_found' | 'mismatch';
+export type WebhookApplyOutcome =
+  'applied' | 'duplicate' | 'ignored' | 'conflict' | 'not_ready' | 'not_found' | 'mismatch';
 export type WebhookRejectionReason =
-  | 'unknown_transaction'
-  | 'order_key_mismatch'
-  | 'bank_reference_mismatch'
-  | 'amount_mismatch'
-  | 'currency_mismatch';
+  'unknown_transaction' | 'order_key_mismatch' | 'bank_reference_mismatch' | 'amount_mismatch' | 'currency_mismatch';
 
 export interface Settlement {
   transactionId: number;
@@ -103,7 +100,11 @@ export class SettlementRepository {
 
   /** Binds the webhook to our own order, then records and applies it, in one transaction. */
   async applyBankWebhook(record: BankWebhookRecord): Promise<WebhookApplyResult> {
-    const { rows } = await this.pool.query<{ outcome: WebhookApplyOutcome; status: string | null; reason: WebhookRejectionReason | null }>(
+    const { rows } = await this.pool.query<{
+      outcome: WebhookApplyOutcome;
+      status: string | null;
+      reason: WebhookRejectionReason | null;
+    }>(
       `SELECT * FROM paygate_apply_bank_webhook(
          p_transaction_id => $1, p_bank_reference => $2, p_status => $3, p_error_code => $4, p_error_message => $5,
          p_detail => $6, p_order_key => $7, p_amount => $8, p_currency => $9, p_signed_at => $10, p_payload => $11,
@@ -130,7 +131,11 @@ export class SettlementRepository {
   }
 
   /** Transactions stuck in a non-terminal status since before the cutoff, oldest first. */
-  async findStuck(status: 'pending' | 'processing', updatedBefore: Date, limit: number): Promise<TransactionSubmission[]> {
+  async findStuck(
+    status: 'pending' | 'processing',
+    updatedBefore: Date,
+    limit: number,
+  ): Promise<TransactionSubmission[]> {
     const { rows } = await this.pool.query<SubmissionRow>(
       `SELECT ${TRANSACTION_COLUMNS}, ${SUBMISSION_COLUMNS} FROM transactions
         WHERE status = $1 AND updated_at < $2 ORDER BY updated_at LIMIT $3`,
@@ -141,11 +146,16 @@ export class SettlementRepository {
 
   /** Marks a stuck transaction as looked at, so the next sweep does not pick it again at once. */
   async touch(transactionId: number): Promise<void> {
-    await this.pool.query("UPDATE transactions SET updated_at = now() WHERE id = $1 AND status IN ('pending', 'processing')", [transactionId]);
+    await this.pool.query(
+      "UPDATE transactions SET updated_at = now() WHERE id = $1 AND status IN ('pending', 'processing')",
+      [transactionId],
+    );
   }
 
   async countByStatus(): Promise<Record<TransactionStatus, number>> {
-    const { rows } = await this.pool.query<{ status: string; count: string }>('SELECT status, count(*) AS count FROM transactions GROUP BY status');
+    const { rows } = await this.pool.query<{ status: string; count: string }>(
+      'SELECT status, count(*) AS count FROM transactions GROUP BY status',
+    );
     const counts: Record<TransactionStatus, number> = { pending: 0, processing: 0, success: 0, failed: 0 };
     for (const row of rows) counts[toStatus(row.status)] = toId(row.count);
     return counts;

@@ -1,4 +1,11 @@
-import type { Balance, CursorPosition, Transaction, TransactionEvent, TransactionStatus, TransactionType } from '@paygate/domain';
+import type {
+  Balance,
+  CursorPosition,
+  Transaction,
+  TransactionEvent,
+  TransactionStatus,
+  TransactionType,
+} from '@paygate/domain';
 import { assert, encodeCursor } from '@paygate/domain';
 
 import type { Pool } from '../pool';
@@ -110,7 +117,10 @@ export class TransactionsRepository {
   }
 
   /** A user's transaction with its events in order, or undefined (also for other users'). */
-  async findWithEvents(userId: number, id: number): Promise<{ transaction: Transaction; events: TransactionEvent[] } | undefined> {
+  async findWithEvents(
+    userId: number,
+    id: number,
+  ): Promise<{ transaction: Transaction; events: TransactionEvent[] } | undefined> {
     // The events come along as the rows' own columns in one jsonb array: one round trip for the page.
     const { rows } = await this.pool.query<TransactionRow & { events: EventRow[] }>(
       `SELECT ${TRANSACTION_COLUMNS},
@@ -126,7 +136,10 @@ export class TransactionsRepository {
   }
 
   async findById(id: number): Promise<Transaction | undefined> {
-    const { rows } = await this.pool.query<TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE id = $1`, [id]);
+    const { rows } = await this.pool.query<TransactionRow>(
+      `SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE id = $1`,
+      [id],
+    );
     return rows[0] ? toTransaction(rows[0]) : undefined;
   }
 
@@ -158,7 +171,10 @@ export class TransactionsRepository {
           ORDER BY created_at DESC, id DESC LIMIT $${values.length - 1} OFFSET $${values.length}`,
         values,
       ),
-      this.pool.query<{ total: string }>(`SELECT count(*) AS total FROM transactions WHERE ${filterWhere}`, filterValues),
+      this.pool.query<{ total: string }>(
+        `SELECT count(*) AS total FROM transactions WHERE ${filterWhere}`,
+        filterValues,
+      ),
     ]);
     const hasMore = itemsResult.rows.length > page.limit;
     const items = itemsResult.rows.slice(0, page.limit).map(toTransaction);

@@ -60,17 +60,36 @@ export class UserAdmin {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Creates the user, a wallet (with an opening balance posted from clearing) and a first key, atomically. */
-  async createUser(input: { email: string; openingBalanceMinor: bigint; currency: string; apiKey?: string }): Promise<CreatedUser> {
+  async createUser(input: {
+    email: string;
+    openingBalanceMinor: bigint;
+    currency: string;
+    apiKey?: string;
+  }): Promise<CreatedUser> {
     assert(input.openingBalanceMinor >= 0n, 'opening balance must not be negative');
     const email = input.email.trim().toLowerCase();
-    const key = input.apiKey === undefined ? generateApiKey() : { apiKey: input.apiKey, keyPrefix: input.apiKey.slice(0, KEY_PREFIX_SHOWN_LENGTH) };
-    assert(key.apiKey.startsWith(API_KEY_PREFIX) && /^[\x21-\x7e]{20,128}$/.test(key.apiKey), 'an API key is pgk_ plus at least 16 printable characters');
+    const key =
+      input.apiKey === undefined
+        ? generateApiKey()
+        : { apiKey: input.apiKey, keyPrefix: input.apiKey.slice(0, KEY_PREFIX_SHOWN_LENGTH) };
+    assert(
+      key.apiKey.startsWith(API_KEY_PREFIX) && /^[\x21-\x7e]{20,128}$/.test(key.apiKey),
+      'an API key is pgk_ plus at least 16 printable characters',
+    );
     try {
       return await this.prisma.$transaction(async (tx) => {
         const user = await tx.user.create({ data: { email } });
         await tx.$queryRaw`SELECT paygate_open_wallet(${user.id}, ${input.currency}, ${input.openingBalanceMinor})`;
-        await tx.apiKey.create({ data: { userId: user.id, keyHash: hashApiKey(key.apiKey), keyPrefix: key.keyPrefix } });
-        return { id: toId(user.id.toString()), email, apiKey: key.apiKey, balanceMinor: input.openingBalanceMinor, currency: input.currency };
+        await tx.apiKey.create({
+          data: { userId: user.id, keyHash: hashApiKey(key.apiKey), keyPrefix: key.keyPrefix },
+        });
+        return {
+          id: toId(user.id.toString()),
+          email,
+          apiKey: key.apiKey,
+          balanceMinor: input.openingBalanceMinor,
+          currency: input.currency,
+        };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new UserAlreadyExistsError(email);
@@ -79,7 +98,10 @@ export class UserAdmin {
   }
 
   async findUserIdByEmail(email: string): Promise<number | undefined> {
-    const user = await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
+    const user = await this.prisma.user.findUnique({
+      where: { email: email.trim().toLowerCase() },
+      select: { id: true },
+    });
     return user ? toId(user.id.toString()) : undefined;
   }
 
@@ -87,7 +109,9 @@ export class UserAdmin {
   async issueKey(userId: number): Promise<IssuedKey> {
     await this.requireUser(userId);
     const key = generateApiKey();
-    await this.prisma.apiKey.create({ data: { userId: BigInt(userId), keyHash: hashApiKey(key.apiKey), keyPrefix: key.keyPrefix } });
+    await this.prisma.apiKey.create({
+      data: { userId: BigInt(userId), keyHash: hashApiKey(key.apiKey), keyPrefix: key.keyPrefix },
+    });
     return key;
   }
 
@@ -96,8 +120,13 @@ export class UserAdmin {
     await this.requireUser(userId);
     const key = generateApiKey();
     return this.prisma.$transaction(async (tx) => {
-      const revoked = await tx.apiKey.updateMany({ where: { userId: BigInt(userId), revokedAt: null }, data: { revokedAt: new Date() } });
-      await tx.apiKey.create({ data: { userId: BigInt(userId), keyHash: hashApiKey(key.apiKey), keyPrefix: key.keyPrefix } });
+      const revoked = await tx.apiKey.updateMany({
+        where: { userId: BigInt(userId), revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      await tx.apiKey.create({
+        data: { userId: BigInt(userId), keyHash: hashApiKey(key.apiKey), keyPrefix: key.keyPrefix },
+      });
       return { ...key, revokedCount: revoked.count };
     });
   }
@@ -105,11 +134,12 @@ export class UserAdmin {
   /** Revokes one key (by the full key or its shown prefix) or, with neither, every key of the user. */
   async revokeKeys(userId: number, keyOrPrefix?: string): Promise<number> {
     await this.requireUser(userId);
-    const where = keyOrPrefix === undefined
-      ? { userId: BigInt(userId), revokedAt: null }
-      : keyOrPrefix.length > KEY_PREFIX_SHOWN_LENGTH
-        ? { userId: BigInt(userId), revokedAt: null, keyHash: hashApiKey(keyOrPrefix) }
-        : { userId: BigInt(userId), revokedAt: null, keyPrefix: keyOrPrefix };
+    const where =
+      keyOrPrefix === undefined
+        ? { userId: BigInt(userId), revokedAt: null }
+        : keyOrPrefix.length > KEY_PREFIX_SHOWN_LENGTH
+          ? { userId: BigInt(userId), revokedAt: null, keyHash: hashApiKey(keyOrPrefix) }
+          : { userId: BigInt(userId), revokedAt: null, keyPrefix: keyOrPrefix };
     const revoked = await this.prisma.apiKey.updateMany({ where, data: { revokedAt: new Date() } });
     return revoked.count;
   }
@@ -118,7 +148,10 @@ export class UserAdmin {
     const users = await this.prisma.user.findMany({
       orderBy: { id: 'asc' },
       take: limit,
-      include: { accounts: { where: { kind: 'wallet' }, orderBy: { id: 'asc' }, take: 1 }, apiKeys: { where: { revokedAt: null }, orderBy: { id: 'asc' } } },
+      include: {
+        accounts: { where: { kind: 'wallet' }, orderBy: { id: 'asc' }, take: 1 },
+        apiKeys: { where: { revokedAt: null }, orderBy: { id: 'asc' } },
+      },
     });
     return users.map((user) => {
       const wallet = user.accounts[0];

@@ -15,7 +15,13 @@ export class UsersRepository {
 
   /** The owner of an active (not revoked) key, found by the key's hash. */
   async findKeyOwner(keyHash: string): Promise<KeyOwner | undefined> {
-    const { rows } = await this.pool.query<{ id: string; email: string; created_at: Date; key_hash: string; currency: string | null }>(
+    const { rows } = await this.pool.query<{
+      id: string;
+      email: string;
+      created_at: Date;
+      key_hash: string;
+      currency: string | null;
+    }>(
       `SELECT u.id, u.email, u.created_at, k.key_hash,
               (SELECT a.currency FROM accounts a WHERE a.user_id = u.id AND a.kind = 'wallet' ORDER BY a.id LIMIT 1) AS currency
          FROM api_keys k JOIN users u ON u.id = k.user_id
@@ -24,6 +30,10 @@ export class UsersRepository {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return { user: { id: toId(row.id), email: row.email, createdAt: row.created_at }, keyHash: row.key_hash, currency: row.currency ?? 'USD' };
+    return {
+      user: { id: toId(row.id), email: row.email, createdAt: row.created_at },
+      keyHash: row.key_hash,
+      currency: row.currency ?? 'USD',
+    };
   }
 }

@@ -21,10 +21,19 @@ export function uniqueEmail(label: string): string {
 }
 
 /** A user with a USD wallet holding `openingMinor`, created through the ledger like the CLI does. */
-export async function givenUserWithWallet(pool: Pool, openingMinor: bigint, label = 'user'): Promise<{ userId: number; walletId: number }> {
-  const user = await pool.query<{ id: string }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [uniqueEmail(label)]);
+export async function givenUserWithWallet(
+  pool: Pool,
+  openingMinor: bigint,
+  label = 'user',
+): Promise<{ userId: number; walletId: number }> {
+  const user = await pool.query<{ id: string }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [
+    uniqueEmail(label),
+  ]);
   const userId = Number(user.rows[0]?.id);
-  const wallet = await pool.query<{ id: string }>("SELECT paygate_open_wallet($1, 'USD', $2) AS id", [userId, openingMinor.toString()]);
+  const wallet = await pool.query<{ id: string }>("SELECT paygate_open_wallet($1, 'USD', $2) AS id", [
+    userId,
+    openingMinor.toString(),
+  ]);
   return { userId, walletId: Number(wallet.rows[0]?.id) };
 }
 

@@ -38,7 +38,10 @@ export function webhookRouter(deps: ApiDeps, services: Services): Router {
           'the bank reports another outcome for a transaction that is already final: reconcile by hand',
         );
       } else if (outcome !== 'applied') {
-        deps.logger.info({ request_id: requestId, transaction_id: payload.transaction_id, outcome }, 'bank webhook not applied');
+        deps.logger.info(
+          { request_id: requestId, transaction_id: payload.transaction_id, outcome },
+          'bank webhook not applied',
+        );
       }
       res.json({ received: true, outcome, request_id: requestId });
     })
