@@ -11,4 +11,4 @@ UPDATE outbox SET published_at = now(), publish_attempt_count = publish_attempt_
 COMMIT;
 SELECT bank_order_key AS okey FROM paygate_start_processing(p_transaction_id => :tid, p_cause => 'worker.submit', p_request_id => 'pgbench') \gset
 UPDATE transactions SET bank_reference = 'BNK-' || :tid, updated_at = now() WHERE id = :tid AND bank_reference IS NULL;
-SELECT * FROM paygate_apply_bank_webhook(p_transaction_id => :tid, p_bank_reference => 'BNK-' || :tid, p_status => 'success', p_error_code => NULL, p_error_message => NULL, p_detail => NULL, p_order_key => :'okey', p_amount => 1050, p_currency => 'USD', p_signed_at => now(), p_payload => '{}'::jsonb, p_source_address => NULL, p_request_id => 'pgbench');
+SELECT * FROM paygate_apply_bank_webhook(p_transaction_id => :tid, p_bank_reference => 'BNK-' || :tid, p_status => 'success', p_error_code => NULL, p_error_message => NULL, p_detail => NULL, p_order_key => ':okey', p_amount => 1050, p_currency => 'USD', p_signed_at => now(), p_payload => '{}'::jsonb, p_source_address => NULL, p_request_id => 'pgbench');
