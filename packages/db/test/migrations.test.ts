@@ -40,14 +40,21 @@ describe('runMigrations', () => {
       '_prisma_migrations',
       'accounts',
       'api_keys',
+      'bank_attempts',
+      'dead_letters',
       'idempotency_keys',
+      'ledger_checks',
       'ledger_postings',
+      'operator_audit',
+      'operator_sessions',
+      'operators',
       'outbox',
       'rejected_webhooks',
       'transaction_events',
       'transactions',
       'users',
       'webhook_events',
+      'worker_heartbeats',
     ]);
   });
 

@@ -135,6 +135,70 @@ describe('schema.prisma and the migrated database', () => {
       },
     });
 
+    const operator = await prisma.operator.create({
+      data: {
+        email: `ops-${Date.now()}@test.paygate`,
+        role: 'operator',
+        passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
+      },
+    });
+    const session = await prisma.operatorSession.create({
+      data: { operatorId: operator.id, tokenHash: 'b'.repeat(64), expiresAt: new Date(Date.now() + 60_000) },
+    });
+    const deadLetter = await prisma.deadLetter.create({
+      data: {
+        transactionId: transaction.id,
+        reason: 'bank_rejected: test',
+        payload: { transaction_id: 1 },
+        messageId: 'outbox-1',
+      },
+    });
+    const audit = await prisma.operatorAudit.create({
+      data: {
+        operatorId: operator.id,
+        action: 'replay_dead_letter',
+        paymentId: transaction.id,
+        userId: user.id,
+        deadLetterId: deadLetter.id,
+        reason: 'test',
+        outcome: 'requeued',
+      },
+    });
+    const attempt = await prisma.bankAttempt.create({
+      data: {
+        transactionId: transaction.id,
+        operation: 'submit',
+        attemptIndex: 0,
+        startedAt: new Date(),
+        latencyMs: 12,
+        outcome: 'ok',
+        httpStatus: 202,
+      },
+    });
+    const heartbeat = await prisma.workerHeartbeat.create({
+      data: {
+        workerId: `w-${Date.now()}`,
+        version: '0.1.0',
+        hostname: 'h',
+        startedAt: new Date(),
+        lastSeenAt: new Date(),
+        inFlight: 0,
+        breakerState: 'closed',
+      },
+    });
+    const check = await prisma.ledgerCheck.create({
+      data: { isBalanced: true, violationCount: 0, summary: { ok: true } },
+    });
+
+    expect(await prisma.operator.findUniqueOrThrow({ where: { id: operator.id } })).toEqual(operator);
+    expect(await prisma.operatorSession.findUniqueOrThrow({ where: { id: session.id } })).toEqual(session);
+    expect(await prisma.deadLetter.findUniqueOrThrow({ where: { id: deadLetter.id } })).toEqual(deadLetter);
+    expect(await prisma.operatorAudit.findUniqueOrThrow({ where: { id: audit.id } })).toEqual(audit);
+    expect(await prisma.bankAttempt.findUniqueOrThrow({ where: { id: attempt.id } })).toEqual(attempt);
+    expect(await prisma.workerHeartbeat.findUniqueOrThrow({ where: { workerId: heartbeat.workerId } })).toEqual(
+      heartbeat,
+    );
+    expect(await prisma.ledgerCheck.findUniqueOrThrow({ where: { id: check.id } })).toEqual(check);
     expect(await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).toEqual(user);
     expect(await prisma.account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
       balance: 500n,
