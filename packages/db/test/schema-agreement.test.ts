@@ -78,8 +78,10 @@ describe('schema.prisma and the migrated database', () => {
       },
     });
     const event = await prisma.transactionEvent.create({
-      data: { transactionId: transaction.id, toStatus: 'pending', cause: 'test' },
+      // The trigger transaction_events_fill overwrites user_id and snapshot from the transaction row.
+      data: { transactionId: transaction.id, toStatus: 'pending', cause: 'test', userId: user.id, snapshot: {} },
     });
+    expect(event.snapshot).toMatchObject({ id: Number(transaction.id), status: 'pending', amount: 500 });
     // Balances match the posting below, so the shared test database's ledger stays sound for other suites.
     const clearing = await prisma.account.create({
       data: { kind: 'clearing', currency: 'EUR', shard: 0, balance: -500n },
