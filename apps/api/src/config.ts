@@ -5,6 +5,7 @@ import type { ConfigProblem, NodeEnv } from '@paygate/config';
 import {
   bool,
   ConfigError,
+  DEV_BANK_API_KEY,
   DEV_WEBHOOK_SECRET,
   int,
   list,
@@ -167,6 +168,34 @@ export const API_ENV = z.object({
   AUTH_CACHE_ENTRIES_MAX: int(1, 1_000_000)
     .default(10_000)
     .describe('Verified API keys the cache holds at most; past it the oldest is dropped.'),
+  BANK_URL: shared.BANK_URL,
+  BANK_API_KEY: z.string().max(1_024).default(DEV_BANK_API_KEY).describe(SHARED_ENV_DESCRIPTIONS.BANK_API_KEY),
+  BANK_TIMEOUT_MS: int(50, 120_000).default(5_000).describe(SHARED_ENV_DESCRIPTIONS.BANK_TIMEOUT_MS),
+  CONSOLE_ORIGINS: list
+    .default(['http://localhost:5600', 'http://127.0.0.1:5600'])
+    .describe(
+      'Browser origins the operator console is served from: a state-changing operator request whose Origin is ' +
+        'another is refused (with the SameSite=Strict cookie, this stops cross-site requests). Keep their port ' +
+        'in step with CONSOLE_PORT.',
+    ),
+  OPERATOR_SESSION_IDLE_MIN: int(1, 24 * 60)
+    .default(30)
+    .describe('An operator session unused for this long ends.'),
+  OPERATOR_SESSION_ABSOLUTE_HOURS: int(1, 24 * 7)
+    .default(12)
+    .describe('An operator session ends this long after login, however busy.'),
+  RATE_LIMIT_OPERATOR_LOGIN_PER_MIN: int(1, 10_000_000)
+    .default(10)
+    .describe('Operator login attempts per client address and minute; enforced even without Redis.'),
+  RATE_LIMIT_OPERATOR_LOGIN_FAILURES_PER_EMAIL_PER_MIN: int(1, 10_000_000)
+    .default(5)
+    .describe('Failed operator logins per email and minute; past it a failure answers 429.'),
+  RATE_LIMIT_OPERATOR_PER_MIN: int(1, 1_000_000)
+    .default(600)
+    .describe('Operator API requests per operator and minute (the console polls its pages).'),
+  OPERATOR_STUCK_AFTER_S: int(10, 7 * 24 * 3_600)
+    .default(300)
+    .describe('A pending or processing payment older than this counts as stuck on the console.'),
 });
 
 type Env = z.output<typeof API_ENV>;
@@ -176,7 +205,12 @@ export type ApiConfig = ReturnType<typeof toConfig>;
 /** Reads and validates the environment, or throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   try {
-    return toConfig(loadEnv(API_ENV, env, { secrets: { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }, check: checkRelations }));
+    return toConfig(
+      loadEnv(API_ENV, env, {
+        secrets: { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET, BANK_API_KEY: DEV_BANK_API_KEY },
+        check: checkRelations,
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(withSecretProblems(error.problems, env));
@@ -241,6 +275,24 @@ function toConfig(e: Env) {
       // The demo keys of `pnpm db:seed` are public (CREDENTIALS.md); in production they open nothing.
       demoKeysAllowed: e.NODE_ENV !== 'production',
     },
+    bank: { url: e.BANK_URL, apiKey: e.BANK_API_KEY, timeoutMs: e.BANK_TIMEOUT_MS },
+    operators: {
+      consoleOrigins: e.CONSOLE_ORIGINS,
+      sessionIdleMs: e.OPERATOR_SESSION_IDLE_MIN * 60_000,
+      sessionAbsoluteMs: e.OPERATOR_SESSION_ABSOLUTE_HOURS * 3_600_000,
+      // A session's last_seen_at moves at most this often, so a polling console writes rarely.
+      sessionTouchEveryMs: 60_000,
+      // The cookie carries Secure in production, where the console is served over https.
+      secureCookie: e.NODE_ENV === 'production',
+      loginPerWindow: e.RATE_LIMIT_OPERATOR_LOGIN_PER_MIN,
+      loginFailuresPerEmailPerWindow: e.RATE_LIMIT_OPERATOR_LOGIN_FAILURES_PER_EMAIL_PER_MIN,
+      requestsPerWindow: e.RATE_LIMIT_OPERATOR_PER_MIN,
+      stuckAfterS: e.OPERATOR_STUCK_AFTER_S,
+      /** Pages of the operator API: the recent payments shown with a user. */
+      userRecentPayments: 10,
+      // Workers beat every few seconds (WORKER_HEARTBEAT_INTERVAL_MS); silent this long, one is shown dead.
+      workerAliveWithinMs: 30_000,
+    },
   };
 }
 
@@ -249,6 +301,12 @@ function checkRelations(e: Env): ConfigProblem[] {
   if (e.HEALTH_CHECK_TIMEOUT_MS >= e.REQUEST_TIMEOUT_MS) {
     problems.push({
       variable: 'HEALTH_CHECK_TIMEOUT_MS',
+      message: `must be below REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`,
+    });
+  }
+  if (e.BANK_TIMEOUT_MS >= e.REQUEST_TIMEOUT_MS) {
+    problems.push({
+      variable: 'BANK_TIMEOUT_MS',
       message: `must be below REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`,
     });
   }

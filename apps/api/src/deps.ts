@@ -1,7 +1,14 @@
 import type { Redis } from 'ioredis';
 
 import type { Pool } from '@paygate/db';
-import { SettlementRepository, TransactionsRepository, UsersRepository } from '@paygate/db';
+import {
+  AdminReads,
+  OperatorKeyAdmin,
+  OperatorsRepository,
+  SettlementRepository,
+  TransactionsRepository,
+  UsersRepository,
+} from '@paygate/db';
 
 import type { ApiConfig } from './config';
 import type { AmqpProbe } from './infra/amqp-probe';
@@ -10,6 +17,8 @@ import type { Metrics } from './infra/metrics';
 import { LocalRateLimiter } from './infra/local-rate-limiter';
 import { RateLimiter } from './infra/rate-limiter';
 import { KeyAuthenticator } from './services/authenticate-key';
+import { OperatorReads } from './services/operator-reads';
+import { OperatorSessions } from './services/operator-sessions';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp. */
 export interface ApiDeps {
@@ -29,10 +38,32 @@ export interface Services {
   limiter: RateLimiter;
   /** Login's windows while Redis is unreachable: one per process, so its memory bound holds. */
   localLimiter: LocalRateLimiter;
+  operators: OperatorsRepository;
+  operatorSessions: OperatorSessions;
+  operatorReads: OperatorReads;
+  keyAdmin: OperatorKeyAdmin;
 }
 
 export function buildServices(deps: ApiDeps): Services {
+  const operators = new OperatorsRepository(deps.pool);
+  const { operators: operatorConfig } = deps.config;
   return {
+    operators,
+    operatorSessions: new OperatorSessions(
+      operators,
+      {
+        idleMs: operatorConfig.sessionIdleMs,
+        absoluteMs: operatorConfig.sessionAbsoluteMs,
+        touchEveryMs: operatorConfig.sessionTouchEveryMs,
+      },
+      deps.clock,
+    ),
+    operatorReads: new OperatorReads(new AdminReads(deps.pool), operators, {
+      stuckAfterS: operatorConfig.stuckAfterS,
+      workerAliveWithinMs: operatorConfig.workerAliveWithinMs,
+      userRecentPayments: operatorConfig.userRecentPayments,
+    }),
+    keyAdmin: new OperatorKeyAdmin(deps.pool),
     transactions: new TransactionsRepository(deps.pool, (error) =>
       deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
     ),

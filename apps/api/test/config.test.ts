@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { API_ENV, ConfigError, DEV_WEBHOOK_SECRET, loadConfig } from '../src/config';
 
 const STRONG_SECRET = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+const STRONG_BANK_KEY = 'b1c7e0f4a9d24c3e8f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -70,13 +71,22 @@ describe('loadConfig', () => {
     ],
     ['a repeated pattern', 'abcdefgh'.repeat(5), [expect.stringMatching(/^WEBHOOK_SECRET: must be random/)]],
   ])('when production gets %s as WEBHOOK_SECRET, then it does not start', (_name, secret, problems) => {
-    expect(problemsOf({ NODE_ENV: 'production', WEBHOOK_SECRET: secret })).toEqual(problems);
+    expect(problemsOf({ NODE_ENV: 'production', WEBHOOK_SECRET: secret, BANK_API_KEY: STRONG_BANK_KEY })).toEqual(
+      problems,
+    );
   });
 
   test('when production gets a random secret, then it starts, with demo keys switched off', () => {
-    const config = loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET });
+    const config = loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET, BANK_API_KEY: STRONG_BANK_KEY });
     expect(config.env).toBe('production');
     expect(config.auth.demoKeysAllowed).toBe(false);
+    expect(config.operators.secureCookie).toBe(true);
+  });
+
+  test('when production keeps the development bank credential, then it does not start (the console reconciles with it)', () => {
+    expect(problemsOf({ NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET })).toEqual([
+      'BANK_API_KEY: the development default is refused when NODE_ENV=production',
+    ]);
   });
 
   test('when outside production the secret is short, then it is refused too', () => {

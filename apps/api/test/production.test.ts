@@ -12,13 +12,14 @@ import type { TestApi } from './setup/api';
 import { adminFor, call, givenUser, startApi } from './setup/api';
 
 const STRONG_SECRET = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+const STRONG_BANK_KEY = 'b1c7e0f4a9d24c3e8f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 let production: TestApi;
 let development: TestApi;
 beforeAll(async () => {
   [production, development] = await Promise.all([
-    startApi({ NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET }),
+    startApi({ NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET, BANK_API_KEY: STRONG_BANK_KEY }),
     startApi(),
   ]);
 });

@@ -52,9 +52,7 @@ export const WORKER_ENV = z.object({
   BANK_URL: shared.BANK_URL,
   // The gateway's merchant credential at the bank, sent as Authorization: Bearer.
   BANK_API_KEY: z.string().max(1_024).default(DEV_BANK_API_KEY).describe(SHARED_ENV_DESCRIPTIONS.BANK_API_KEY),
-  BANK_TIMEOUT_MS: int(50, 120_000)
-    .default(5_000)
-    .describe('How long one call to the bank may take. Must be below RECONCILE_PROCESSING_AFTER_MS.'),
+  BANK_TIMEOUT_MS: int(50, 120_000).default(5_000).describe(SHARED_ENV_DESCRIPTIONS.BANK_TIMEOUT_MS),
   WORKER_METRICS_HOST: z
     .string()
     .min(1)

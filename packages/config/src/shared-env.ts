@@ -53,6 +53,10 @@ export const SHARED_ENV_DESCRIPTIONS = {
   IDEMPOTENCY_TTL_HOURS:
     'How long an Idempotency-Key and its stored response are kept: the api replays the response within it, ' +
     "the worker's retention deletes keys older than it. Give both apps the same value.",
+  BANK_TIMEOUT_MS:
+    "How long one call to the bank may take: the worker's orders and status checks, and the operator " +
+    "console's reconcile (api). The worker's must be below RECONCILE_PROCESSING_AFTER_MS, the api's below " +
+    'REQUEST_TIMEOUT_MS.',
   DATABASE_POOL_SIZE_MAX: "Connections at most in each process's PostgreSQL pool.",
   DATABASE_STATEMENT_TIMEOUT_MS: 'Longest one SQL statement may run before PostgreSQL cancels it.',
   SHUTDOWN_GRACE_MS:

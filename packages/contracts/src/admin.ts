@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
 import { EMAIL_LENGTH_MAX, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, PAGE_LIMIT_MIN } from '@paygate/domain/limits';
+import { AUDIT_ACTIONS, OPERATOR_ROLES } from '@paygate/domain/operator';
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '@paygate/domain/transaction-status';
 
 import { AmountText, CurrencyCode, EntityId, ISO_TIME } from './common';
-import { TransactionWire } from './transactions';
+import { Time, TransactionWire } from './transactions';
 
 /**
  * The operator API under /api/v1/admin, used by the operator console (apps/console). Operators are their
@@ -14,8 +15,8 @@ import { TransactionWire } from './transactions';
  * Every action that changes something takes a `reason` and is written to the audit log.
  */
 
-export const OPERATOR_ROLES = ['viewer', 'operator'] as const;
-export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+export { AUDIT_ACTIONS, OPERATOR_ROLES } from '@paygate/domain/operator';
+export type { AuditAction, OperatorRole } from '@paygate/domain/operator';
 
 export const OPERATOR_SESSION_COOKIE = 'paygate_operator_session';
 export const OPERATOR_PASSWORD_LENGTH_MIN = 12;
@@ -33,6 +34,11 @@ const Reason = z
     description: 'Why the operator does this; kept in the audit log.',
     example: 'Customer called: bank confirmed the payout',
   });
+
+const AmountFilter = z
+  .string()
+  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'must be a decimal amount with at most 2 decimals, e.g. 100 or 100.50')
+  .meta({ example: '100.00' });
 
 const AdminLimit = z.coerce.number().int().min(PAGE_LIMIT_MIN).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT);
 const Cursor = z.string().max(128).optional().meta({ description: 'Opaque keyset cursor from `next_cursor`.' });
@@ -117,7 +123,16 @@ export const OverviewWire = z
       processing: z.number().int().nonnegative(),
       threshold_s: z.number().int().positive(),
     }),
-    ledger_ok: z.boolean().meta({ description: 'The last ledger check found no drift.' }),
+    webhooks_rejected_last_hour: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: 'Signed bank callbacks refused (not bound to an order of ours) in the last hour.' }),
+    ledger_ok: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'The last ledger check found no drift; null before the first check.' }),
+    ledger_checked_at: ISO_TIME.nullable(),
   })
   .meta({ id: 'AdminOverview' });
 export type OverviewWire = z.infer<typeof OverviewWire>;
@@ -130,14 +145,10 @@ export const AdminPaymentListQuery = z.strictObject({
   }),
   status: z.enum(TRANSACTION_STATUSES).optional(),
   type: z.enum(TRANSACTION_TYPES).optional(),
-  amount_min: AmountText.optional(),
-  amount_max: AmountText.optional(),
-  created_from: z
-    .string()
-    .max(40)
-    .optional()
-    .meta({ description: 'ISO date or date-time; a date means its start, UTC.' }),
-  created_to: z.string().max(40).optional(),
+  amount_min: AmountFilter.optional().meta({ description: 'At least this amount (a decimal string).' }),
+  amount_max: AmountFilter.optional().meta({ description: 'At most this amount (a decimal string).' }),
+  created_from: Time.optional().meta({ description: 'Created at or after; a date alone means its start, UTC.' }),
+  created_to: Time.optional().meta({ description: 'Created before (exclusive); a date alone means its start, UTC.' }),
   stuck: z
     .enum(['true', 'false'])
     .optional()
@@ -308,6 +319,7 @@ export const IssuedKeyWire = z
     audit_id: EntityId,
   })
   .meta({ id: 'IssuedKey' });
+export type IssuedKeyWire = z.infer<typeof IssuedKeyWire>;
 
 // --- ledger ---
 
@@ -346,17 +358,6 @@ export type LedgerCheckWire = z.infer<typeof LedgerCheckWire>;
 
 // --- audit ---
 
-export const AUDIT_ACTIONS = [
-  'login',
-  'logout',
-  'reconcile',
-  'retry',
-  'fail',
-  'replay_dead_letter',
-  'issue_key',
-  'revoke_key',
-] as const;
-
 export const AuditEntryWire = z
   .object({
     id: EntityId,
@@ -365,6 +366,7 @@ export const AuditEntryWire = z
     action: z.enum(AUDIT_ACTIONS),
     payment_id: EntityId.nullable(),
     user_id: EntityId.nullable(),
+    dead_letter_id: EntityId.nullable(),
     reason: z.string().nullable(),
     outcome: z.string(),
     request_id: z.string().nullable(),

@@ -20,6 +20,11 @@ export const ERROR_GUIDE: Record<ErrorCode, ErrorGuideEntry> = {
     meaning: 'The key is valid, but `/users/{user_id}/...` names another user.',
     action: 'Use your own user id: login answers it as `id` and `user_id`.',
   },
+  origin_not_allowed: {
+    meaning:
+      'Operator API: a request that changes something came from a browser page outside the operator console (its `Origin` is not in `CONSOLE_ORIGINS`). Nothing changed.',
+    action: 'Use the console; operators of another deployment add its origin to `CONSOLE_ORIGINS`.',
+  },
   not_found: {
     meaning:
       "No such route, or no such transaction of yours (another user's transaction is a 404 too, so ids reveal nothing), or (webhook) an unknown transaction.",
@@ -94,6 +99,12 @@ export const ERROR_GUIDE: Record<ErrorCode, ErrorGuideEntry> = {
     meaning:
       'Bank webhook: correctly signed, but it names another order (order key, bank reference, amount or currency; `details.reason` says which). Nothing changed; it is kept and counted for operators as a security event.',
     action: 'Do not retry. Operators: see `rejected_webhooks` and `paygate_webhook_rejected_total`.',
+  },
+  repair_refused: {
+    meaning:
+      'Operator API: the repair does not apply to the payment as it is now (it is final, or the bank holds its order, or the dead letter was replayed). `details.outcome` says which; nothing changed, and the refusal is in the audit log.',
+    action:
+      "Read the payment's story: a final payment needs no repair; when the bank holds the order, reconcile instead.",
   },
   rate_limit_exceeded: {
     meaning:

@@ -1,4 +1,5 @@
 export * from './admin';
+export * from './admin-encoders';
 export * from './amqp';
 export * from './bank';
 export * from './common';

@@ -34,7 +34,7 @@ const Offset = z.coerce.number().int().min(0).max(PAGE_OFFSET_MAX).default(0);
  */
 const DateTimeText = z.iso.datetime({ offset: true });
 const DateText = z.iso.date();
-const Time = z
+export const Time = z
   .string()
   .refine((value) => DateTimeText.safeParse(value).success || DateText.safeParse(value).success, {
     message: 'must be an ISO 8601 date (2026-11-30, its start in UTC) or date-time (2026-11-30T12:00:00Z)',

@@ -1,8 +1,11 @@
 export * from './admin';
 export * from './migrate';
 export * from './pool';
+export * from './repositories/admin-reads';
 export * from './repositories/ledger-audit';
 export * from './repositories/outbox-repository';
+export * from './repositories/operator-key-admin';
+export * from './repositories/operators-repository';
 export * from './repositories/outbox-wake-up';
 export * from './repositories/retention-repository';
 export type { TransactionSubmission } from './repositories/rows';

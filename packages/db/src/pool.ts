@@ -11,6 +11,7 @@ export interface PoolOptions {
 }
 
 export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
 
 export function createPool(options: PoolOptions): pg.Pool {
   return new pg.Pool({
@@ -27,4 +28,20 @@ export function createPool(options: PoolOptions): pg.Pool {
 
 export async function pingDatabase(pool: pg.Pool): Promise<void> {
   await pool.query('SELECT 1');
+}
+
+/** Runs work in one database transaction on one connection: committed when it returns, rolled back if it throws. */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -6,6 +6,7 @@
 export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
+  'origin_not_allowed',
   'not_found',
   'method_not_allowed',
   'validation_error',
@@ -23,6 +24,7 @@ export const ERROR_CODES = [
   'insufficient_balance',
   'transaction_not_ready',
   'webhook_mismatch',
+  'repair_refused',
   'rate_limit_exceeded',
   'invalid_signature',
   'stale_webhook',
@@ -35,6 +37,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
+  origin_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
   validation_error: 422,
@@ -52,6 +55,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   insufficient_balance: 400,
   transaction_not_ready: 409,
   webhook_mismatch: 409,
+  repair_refused: 409,
   rate_limit_exceeded: 429,
   invalid_signature: 401,
   stale_webhook: 401,

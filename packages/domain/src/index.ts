@@ -11,6 +11,7 @@ export * from './gateway-failure';
 export * from './ledger';
 export * from './limits';
 export * from './money';
+export * from './operator';
 export * from './signature';
 export * from './strict-json';
 export * from './transaction';

@@ -82,7 +82,10 @@ function fromCode(code: ErrorCode, body: LooseErrorBody, response: Response, req
     case 'invalid_signature':
     case 'stale_webhook':
       return { kind: 'unauthorized', requestId };
+    // repair_refused: a repair that does not apply to the payment now; the API's sentence says why.
     case 'forbidden':
+    case 'origin_not_allowed':
+    case 'repair_refused':
       return { kind: 'forbidden', message: body.message, requestId };
     case 'not_found':
       return { kind: 'not_found', message: body.message, requestId };

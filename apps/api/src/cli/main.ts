@@ -3,9 +3,17 @@
 // JSON object on stderr. Exit codes are in the help.
 import type { PrismaClient } from '@paygate/db/prisma';
 import { createPrismaClient } from '@paygate/db/prisma';
-import { UserAdmin, UserAlreadyExistsError, UserNotFoundError } from '@paygate/db';
+import {
+  createPool,
+  OperatorAlreadyExistsError,
+  OperatorsRepository,
+  UserAdmin,
+  UserAlreadyExistsError,
+  UserNotFoundError,
+} from '@paygate/db';
 import { formatAmount } from '@paygate/domain';
 
+import type { ApiConfig } from '../config';
 import { ConfigError, configErrorLine } from '../config';
 import type { CommandResult } from './args';
 import {
@@ -19,6 +27,7 @@ import {
   UsageError,
 } from './args';
 import { cliConfig } from './cli-config';
+import { operatorCreate, operatorList } from './operator';
 import { signWebhookCommand } from './webhook-sign';
 
 export const EXIT_CODES = {
@@ -26,7 +35,7 @@ export const EXIT_CODES = {
   failure: { code: 1, meaning: 'failed: invalid configuration, database unreachable, or an unexpected error' },
   usage: { code: 2, meaning: 'usage error: unknown command, missing or invalid option' },
   not_found: { code: 3, meaning: 'not found: no such user or transaction' },
-  already_exists: { code: 4, meaning: 'already exists: a user with that email' },
+  already_exists: { code: 4, meaning: 'already exists: a user (or operator) with that email' },
 } as const;
 type ErrorKind = Exclude<keyof typeof EXIT_CODES, 'ok'>;
 
@@ -55,6 +64,13 @@ const COMMANDS = [
     description:
       "print a signed bank callback for the order the gateway placed, as a ready curl command (--seed-form: the seed's payload form)",
   },
+  {
+    command: 'operator create',
+    options: '--email E --role viewer|operator',
+    description:
+      'create an operator of the console; the password is read from a piped stdin (one line), else generated and shown once',
+  },
+  { command: 'operator list', options: '', description: 'list the operators of the console' },
   { command: 'help', options: '', description: 'this text' },
 ];
 
@@ -82,6 +98,7 @@ async function main(argv: string[]): Promise<CommandResult> {
     };
   }
   const config = cliConfig();
+  if (group === 'operator') return operatorCommand(config, action, rest);
   const prisma = createPrismaClient(config.database.url, 2);
   try {
     if (group === 'webhook' && action === 'sign') return await signWebhookCommand(rest, config, prisma);
@@ -185,6 +202,26 @@ async function resolveUser(admin: UserAdmin, email: string | undefined, userId: 
   return found;
 }
 
+async function operatorCommand(config: ApiConfig, action: string | undefined, args: string[]): Promise<CommandResult> {
+  if (action !== 'create' && action !== 'list') {
+    throw new UsageError(`unknown command: operator ${action ?? ''} (try: pnpm paygate help)`);
+  }
+  const pool = createPool({
+    connectionString: config.database.url,
+    applicationName: 'paygate-cli',
+    poolSizeMax: 1,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    connectionTimeoutMs: config.database.connectionTimeoutMs,
+    idleTimeoutMs: 1_000,
+  });
+  try {
+    const operators = new OperatorsRepository(pool);
+    return action === 'create' ? await operatorCreate(operators, args) : await operatorList(operators);
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
 async function disconnect(prisma: PrismaClient): Promise<void> {
   await prisma.$disconnect().catch(() => undefined);
 }
@@ -197,7 +234,8 @@ function classify(error: unknown): { kind: ErrorKind; message: string } {
   if (error instanceof UsageError) return { kind: 'usage', message: error.message };
   if (error instanceof UserNotFoundError || error instanceof NotFoundError)
     return { kind: 'not_found', message: error.message };
-  if (error instanceof UserAlreadyExistsError) return { kind: 'already_exists', message: error.message };
+  if (error instanceof UserAlreadyExistsError || error instanceof OperatorAlreadyExistsError)
+    return { kind: 'already_exists', message: error.message };
   if (error instanceof ConfigError) return { kind: 'failure', message: configErrorLine(error) };
   const text = error instanceof Error ? error.message : String(error);
   return { kind: 'failure', message: `unexpected failure: ${text.split('\n')[0] ?? ''}` };

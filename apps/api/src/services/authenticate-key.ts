@@ -33,6 +33,13 @@ export class KeyAuthenticator {
     return owner;
   }
 
+  /** Drops the user's cached keys (after a revocation here), so this process stops accepting them at once. */
+  forgetUser(userId: number): void {
+    for (const [keyHash, entry] of this.cache) {
+      if (entry.owner.user.id === userId) this.cache.delete(keyHash);
+    }
+  }
+
   private remember(keyHash: string, owner: KeyOwner): void {
     if (this.options.cacheTtlMs <= 0) return;
     if (this.cache.size >= this.options.cacheEntriesMax) {

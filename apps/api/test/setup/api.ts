@@ -32,6 +32,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     RATE_LIMIT_GLOBAL_PER_MIN: '1000000',
     RATE_LIMIT_LOGIN_PER_MIN: '100000',
     RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL_PER_MIN: '100000',
+    RATE_LIMIT_OPERATOR_LOGIN_PER_MIN: '100000',
+    RATE_LIMIT_OPERATOR_LOGIN_FAILURES_PER_EMAIL_PER_MIN: '100000',
     AUTH_CACHE_TTL_MS: '0',
     ...overrides,
   };

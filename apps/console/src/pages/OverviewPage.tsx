@@ -97,11 +97,28 @@ function OverviewBody({ data }: { data: OverviewWire }) {
               : `; the oldest waits for ${formatDurationMs(data.outbox.oldest_age_s * 1000)}.`}
           </TileNote>
         </Tile>
-        <Tile label="Ledger" testId="tile-ledger" tone={data.ledger_ok ? 'ok' : 'danger'}>
-          {data.ledger_ok ? 'Balanced' : 'Drift found'}
+        <Tile
+          label="Ledger"
+          testId="tile-ledger"
+          tone={data.ledger_ok === null ? 'warning' : data.ledger_ok ? 'ok' : 'danger'}
+        >
+          {data.ledger_ok === null ? 'Not checked yet' : data.ledger_ok ? 'Balanced' : 'Drift found'}
           <TileNote>
+            {data.ledger_checked_at !== null && (
+              <>
+                Checked <Time iso={data.ledger_checked_at} />.{' '}
+              </>
+            )}
             <Link to="/ledger">Open the ledger check</Link>
           </TileNote>
+        </Tile>
+        <Tile
+          label="Rejected bank callbacks, last hour"
+          testId="tile-rejected-webhooks"
+          tone={data.webhooks_rejected_last_hour > 0 ? 'warning' : 'ok'}
+        >
+          {data.webhooks_rejected_last_hour}
+          <TileNote>Signed callbacks that named no order of ours; each payment's story lists its own.</TileNote>
         </Tile>
       </section>
 

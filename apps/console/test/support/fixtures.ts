@@ -171,7 +171,9 @@ export function overview(overrides: Partial<OverviewWire> = {}): OverviewWire {
       },
     ],
     stuck: { count: 4, pending: 1, processing: 3, threshold_s: 300 },
+    webhooks_rejected_last_hour: 0,
     ledger_ok: true,
+    ledger_checked_at: NOW,
     ...overrides,
   };
 }
@@ -232,6 +234,7 @@ export function auditEntry(overrides: Partial<AuditEntryWire> = {}): AuditEntryW
     action: 'reconcile',
     payment_id: 4182,
     user_id: null,
+    dead_letter_id: null,
     reason: 'Customer called; bank confirmed',
     outcome: 'settled_success',
     request_id: 'req-repair-1',

@@ -2,6 +2,7 @@ import { Router } from 'express';
 
 import type { ApiDeps, Services } from '../../deps';
 import { authenticate } from './authenticate';
+import { adminRouter } from './admin/admin-router';
 import { authRouter } from './auth-routes';
 import type { DocsPage } from './docs-page';
 import { buildLimits } from './limits';
@@ -20,6 +21,8 @@ export function router(deps: ApiDeps, services: Services, docs: DocsPage): Route
   const api = Router();
   // Routers are mounted at their prefixes, so a request only walks the routes that can match it.
   api.use('/auth', authRouter(deps, services, limits));
+  // The operator API opens with an operator session only: mounted before the API-key check.
+  api.use('/admin', adminRouter(deps, services));
   api.use(authenticate(services.authenticator, limits));
   api.use('/deposits', transactionsRouter(deps, services, limits, 'deposit', '/deposits'));
   api.use('/withdrawals', transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));

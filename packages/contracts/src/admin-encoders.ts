@@ -1,0 +1,160 @@
+import type { AuditAction, OperatorRole, Transaction, TransactionStatus } from '@paygate/domain';
+import { formatAmount } from '@paygate/domain';
+
+import type {
+  AdminPaymentWire,
+  AdminUserDetailWire,
+  AdminUserWire,
+  AuditEntryWire,
+  DeadLetterWire,
+  OperatorWire,
+  WorkerHeartbeatWire,
+} from './admin';
+import { encodeTransaction } from './transactions';
+
+// Encoders of the operator API: records as the repositories give them (camelCase, bigint, Date) -> wire.
+// Their inputs are structural, so packages/db's records fit without this package depending on it.
+
+export function encodeOperator(operator: {
+  id: number;
+  email: string;
+  role: OperatorRole;
+  createdAt: Date;
+}): OperatorWire {
+  return {
+    id: operator.id,
+    email: operator.email,
+    role: operator.role,
+    created_at: operator.createdAt.toISOString(),
+  };
+}
+
+export function encodeAdminPayment(payment: {
+  transaction: Transaction;
+  userEmail: string;
+  requestId: string | null;
+  bankOrderKey: string | null;
+  submittedAt: Date | null;
+}): AdminPaymentWire {
+  return {
+    ...encodeTransaction(payment.transaction),
+    user_email: payment.userEmail,
+    request_id: payment.requestId,
+    bank_order_key: payment.bankOrderKey,
+    submitted_at: payment.submittedAt?.toISOString() ?? null,
+  };
+}
+
+export function encodeAdminUser(user: {
+  id: number;
+  email: string;
+  currency: string;
+  balanceMinor: bigint;
+  heldMinor: bigint;
+  createdAt: Date;
+  activeKeyCount: number;
+}): AdminUserWire {
+  return {
+    id: user.id,
+    email: user.email,
+    currency: user.currency,
+    balance: formatAmount(user.balanceMinor),
+    available_balance: formatAmount(user.balanceMinor - user.heldMinor),
+    held: formatAmount(user.heldMinor),
+    created_at: user.createdAt.toISOString(),
+    active_key_count: user.activeKeyCount,
+  };
+}
+
+export function encodeAdminUserDetail(
+  user: Parameters<typeof encodeAdminUser>[0] & {
+    keys: { prefix: string; createdAt: Date; revokedAt: Date | null }[];
+    openWithdrawals: number;
+    recentPayments: Parameters<typeof encodeAdminPayment>[0][];
+  },
+): AdminUserDetailWire {
+  return {
+    ...encodeAdminUser(user),
+    keys: user.keys.map((key) => ({
+      prefix: key.prefix,
+      created_at: key.createdAt.toISOString(),
+      revoked_at: key.revokedAt?.toISOString() ?? null,
+    })),
+    open_withdrawals: user.openWithdrawals,
+    recent_payments: user.recentPayments.map(encodeAdminPayment),
+  };
+}
+
+export function encodeDeadLetter(record: {
+  id: number;
+  transactionId: number | null;
+  reason: string;
+  payload: unknown;
+  headers: Record<string, unknown>;
+  deadLetteredAt: Date;
+  replayedAt: Date | null;
+  replayOutcome: string | null;
+  paymentStatus: TransactionStatus | null;
+}): DeadLetterWire {
+  return {
+    id: record.id,
+    transaction_id: record.transactionId,
+    reason: record.reason,
+    payload: record.payload,
+    headers: record.headers,
+    dead_lettered_at: record.deadLetteredAt.toISOString(),
+    replayed_at: record.replayedAt?.toISOString() ?? null,
+    replay_outcome: record.replayOutcome,
+    payment_status: record.paymentStatus,
+  };
+}
+
+export function encodeAuditEntry(record: {
+  id: number;
+  at: Date;
+  operatorEmail: string;
+  action: AuditAction;
+  paymentId: number | null;
+  userId: number | null;
+  deadLetterId: number | null;
+  reason: string | null;
+  outcome: string;
+  requestId: string | null;
+}): AuditEntryWire {
+  return {
+    id: record.id,
+    at: record.at.toISOString(),
+    operator_email: record.operatorEmail,
+    action: record.action,
+    payment_id: record.paymentId,
+    user_id: record.userId,
+    dead_letter_id: record.deadLetterId,
+    reason: record.reason,
+    outcome: record.outcome,
+    request_id: record.requestId,
+  };
+}
+
+export function encodeWorkerHeartbeat(
+  worker: {
+    workerId: string;
+    version: string;
+    hostname: string;
+    startedAt: Date;
+    lastSeenAt: Date;
+    inFlight: number;
+    breakerState: 'closed' | 'half_open' | 'open';
+  },
+  isAlive: boolean,
+): WorkerHeartbeatWire {
+  return {
+    worker_id: worker.workerId,
+    version: worker.version,
+    hostname: worker.hostname,
+    started_at: worker.startedAt.toISOString(),
+    last_seen_at: worker.lastSeenAt.toISOString(),
+    in_flight: worker.inFlight,
+    breaker_state: worker.breakerState,
+    is_alive: isAlive,
+  };
+}
