@@ -21,9 +21,9 @@ interface Run {
   stderr: string;
 }
 
-function paygate(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function paygate(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli/main.ts', ...args],
       {
@@ -42,6 +42,8 @@ function paygate(args: string[], env: Record<string, string> = {}): Promise<Run>
         resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
       },
     );
+    // Standard input as a pipe that ends: what a script gives, e.g. `echo "$PW" | pnpm paygate ...`.
+    child.stdin?.end(stdin);
   });
 }
 
@@ -231,5 +233,59 @@ describe('pnpm paygate webhook sign', () => {
     const run = await paygate(['webhook', 'sign', '--transaction-id', '999999999', '--status', 'success', '--json']);
     expect(run.status).toBe(3);
     expect(onlyJson(run.stderr)).toEqual({ error: 'not_found', message: 'no transaction 999999999', exit_code: 3 });
+  });
+});
+
+describe('pnpm paygate operator', () => {
+  test('when a password is piped in, then the operator is created with it and can log in to the operator API', async () => {
+    const address = email();
+    const password = `piped-${randomUUID()}`;
+    const run = await paygate(
+      ['operator', 'create', '--email', address, '--role', 'operator', '--json'],
+      {},
+      `${password}\n`,
+    );
+    expect(run.status).toBe(0);
+    const created = onlyJson(run.stdout) as Record<string, unknown>;
+    expect(created).toMatchObject({ email: address, role: 'operator' });
+    expect(created).not.toHaveProperty('password');
+    const login = await call(api.baseUrl, '/api/v1/admin/auth/login', { body: { email: address, password } });
+    expect(login.status).toBe(200);
+    const { rows } = await api.pool.query<{ password_hash: string }>(
+      'SELECT password_hash FROM operators WHERE email = $1',
+      [address],
+    );
+    expect(rows[0]?.password_hash).toMatch(/^scrypt\$/);
+    expect(rows[0]?.password_hash).not.toContain(password);
+  });
+
+  test('when nothing is piped in, then a password is generated, shown once, and works', async () => {
+    const address = email();
+    const run = await paygate(['operator', 'create', '--email', address, '--role', 'viewer']);
+    expect(run.status).toBe(0);
+    const password = /password \(shown once, store it now\): (\S+)/.exec(run.stdout)?.[1];
+    expect(password).toBeDefined();
+    const login = await call(api.baseUrl, '/api/v1/admin/auth/login', { body: { email: address, password } });
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ role: 'viewer' });
+    const list = await paygate(['operator', 'list', '--json']);
+    expect(onlyJson(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ email: address })]));
+  });
+
+  test('when the role is unknown, the password too short, or the email taken, then a clear error and exit 2 or 4', async () => {
+    const address = email();
+    const badRole = await paygate(['operator', 'create', '--email', address, '--role', 'admin', '--json']);
+    expect(badRole.status).toBe(2);
+    expect(onlyJson(badRole.stderr)).toMatchObject({
+      error: 'usage',
+      message: '--role: must be one of viewer, operator',
+    });
+    const short = await paygate(['operator', 'create', '--email', address, '--role', 'viewer'], {}, 'short\n');
+    expect(short.status).toBe(2);
+    expect(short.stderr).toContain('at least 12 characters');
+    expect((await paygate(['operator', 'create', '--email', address, '--role', 'viewer'])).status).toBe(0);
+    const again = await paygate(['operator', 'create', '--email', address, '--role', 'viewer']);
+    expect(again.status).toBe(4);
+    expect(again.stderr).toContain('already exists');
   });
 });
