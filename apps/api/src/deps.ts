@@ -64,9 +64,11 @@ export function buildServices(deps: ApiDeps): Services {
       userRecentPayments: operatorConfig.userRecentPayments,
     }),
     keyAdmin: new OperatorKeyAdmin(deps.pool),
-    transactions: new TransactionsRepository(deps.pool, (error) =>
-      deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
-    ),
+    transactions: new TransactionsRepository(deps.pool, {
+      onWakeUpError: (error) => deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
+      wakeUpIntervalMs: deps.config.outbox.wakeUpIntervalMs,
+      exactTotalMax: deps.config.history.exactTotalMax,
+    }),
     settlement: new SettlementRepository(deps.pool),
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,
