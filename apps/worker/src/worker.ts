@@ -10,6 +10,8 @@ import { InFlight } from './entry-points/amqp/consumers';
 import { createProcessTransactionHandler } from './entry-points/amqp/process-transaction-handler';
 import { AmqpConnection } from './infra/amqp-connection';
 import { AmqpSession } from './infra/amqp-session';
+import type { HttpFetch } from './infra/http-fetch';
+import { createHttpFetch } from './infra/http-fetch';
 import type { Logger } from './infra/logger';
 import { redactUrl } from './infra/logger';
 import { Periodic } from './infra/periodic';
@@ -78,6 +80,8 @@ class PaygateWorker implements Worker {
   readonly #amqp: AmqpConnection;
   readonly #listener: PgListener;
   readonly #timers: Periodic[];
+  /** Kept-alive connections to the bank (unless a test injects its own fetch). */
+  readonly #bankHttp: HttpFetch | undefined;
   #session: AmqpSession | undefined;
   #isStopping = false;
   #stopping: Promise<void> | undefined;
@@ -99,13 +103,17 @@ class PaygateWorker implements Worker {
 
     const settlement = new SettlementRepository(pool);
     this.#outbox = new OutboxRepository(pool);
+    this.#bankHttp =
+      deps.fetch === undefined
+        ? createHttpFetch({ socketsMax: config.bank.socketsMax, responseBytesMax: config.bank.responseBytesMax })
+        : undefined;
     const bank = new BankClient({
       baseUrl: config.bank.url,
       apiKey: config.bank.apiKey,
       timeoutMs: config.bank.timeoutMs,
       responseBytesMax: config.bank.responseBytesMax,
       metrics: this.metrics,
-      fetch: deps.fetch,
+      fetch: deps.fetch ?? this.#bankHttp?.fetch,
     });
     const processor = new TransactionProcessor({ settlement, bank, breaker, retryPolicy, logger, nowMs });
     this.#handler = createProcessTransactionHandler({ processor, retryPolicy, metrics: this.metrics, logger });
@@ -200,6 +208,7 @@ class PaygateWorker implements Worker {
       .close()
       .catch((error: unknown) => logger.warn({ err: error }, 'closing the AMQP connection failed'));
     this.#session = undefined;
+    this.#bankHttp?.close();
     this.metrics.amqpConnected.set(0);
     logger.info('worker stopped');
   }

@@ -4,6 +4,7 @@ import { AMQP_HEADERS } from '@paygate/contracts';
 import { assert, settlesWithin } from '@paygate/domain';
 
 import type { ConfirmPublisher } from '../../infra/amqp-publisher';
+import { AckBatcher } from './ack-batcher';
 import type { Logger } from '../../infra/logger';
 import type { Topology } from '../../infra/topology';
 import type { WorkerMetrics } from '../../infra/metrics';
@@ -68,6 +69,10 @@ export async function consumeProcessQueue(
 ): Promise<{ cancel: () => Promise<void> }> {
   const { channel, topology } = session;
   await channel.prefetch(options.prefetch);
+  const acks = new AckBatcher(channel, (error) => {
+    options.logger.warn({ err: error }, 'could not ack deliveries; they will be redelivered');
+    session.restart('acking failed');
+  });
   const { consumerTag } = await channel.consume(
     topology.processQueue,
     (delivery) => {
@@ -76,7 +81,8 @@ export async function consumeProcessQueue(
         session.restart('the broker cancelled the consumer');
         return;
       }
-      options.inFlight.track(handleDelivery(session, options, delivery));
+      acks.received(delivery);
+      options.inFlight.track(handleDelivery(session, acks, options, delivery));
     },
     { noAck: false },
   );
@@ -89,6 +95,7 @@ export async function consumeProcessQueue(
 
 async function handleDelivery(
   session: ConsumerSession,
+  acks: AckBatcher,
   options: ConsumerOptions,
   delivery: ConsumeMessage,
 ): Promise<void> {
@@ -102,7 +109,7 @@ async function handleDelivery(
     result = { kind: 'poison', reason: 'handler_error' };
   }
   try {
-    await settleDelivery(session, delivery, result, options.metrics);
+    await settleDelivery(session, acks, delivery, result, options.metrics);
   } catch (error) {
     // The channel or the broker failed while we answered. Not acking is safe: the delivery comes back on
     // the next session, and processing it again is idempotent.
@@ -113,18 +120,19 @@ async function handleDelivery(
 
 async function settleDelivery(
   session: ConsumerSession,
+  acks: AckBatcher,
   delivery: ConsumeMessage,
   result: HandlerResult,
   metrics: WorkerMetrics,
 ): Promise<void> {
-  const { channel, publisher, topology } = session;
+  const { publisher, topology } = session;
   if (result === 'ack') {
-    channel.ack(delivery);
+    acks.ack(delivery);
     return;
   }
   switch (result.kind) {
     case 'poison':
-      channel.nack(delivery, false, false);
+      acks.nack(delivery, false);
       metrics.deadLettered.inc({ reason: result.reason });
       return;
     case 'retry': {
@@ -138,7 +146,7 @@ async function settleDelivery(
           [RETRY_HEADERS.retryReason]: result.reason.slice(0, REASON_LENGTH_MAX),
         },
       });
-      channel.ack(delivery);
+      acks.ack(delivery);
       return;
     }
     case 'dead_letter':
@@ -146,7 +154,7 @@ async function settleDelivery(
         ...copyProperties(delivery),
         headers: { ...copyHeaders(delivery), [AMQP_HEADERS.failureReason]: result.reason.slice(0, REASON_LENGTH_MAX) },
       });
-      channel.ack(delivery);
+      acks.ack(delivery);
       metrics.deadLettered.inc({ reason: result.reason.split(':')[0] ?? 'failed' });
       return;
   }
