@@ -93,11 +93,13 @@ export class TransactionsRepository {
    * commit that wrote an outbox row, the relay is woken so the message leaves within milliseconds.
    */
   async create(input: CreateTransactionInput): Promise<CreateTransactionResult> {
-    const { rows } = await this.pool.query<{ outcome: string; replayed: boolean; snapshot: unknown }>(
-      `SELECT * FROM paygate_create_transaction(
+    const { rows } = await this.pool.query<{ outcome: string; replayed: boolean; snapshot: unknown }>({
+      // Prepared once per connection: PostgreSQL parses and plans it once, not on every call.
+      name: 'paygate_create_transaction',
+      text: `SELECT * FROM paygate_create_transaction(
          p_user_id => $1, p_type => $2, p_amount => $3, p_currency => $4, p_idempotency_key => $5, p_method => $6,
          p_path => $7, p_fingerprint => $8, p_request_id => $9, p_key_ttl => make_interval(hours => $10))`,
-      [
+      values: [
         input.userId,
         input.type,
         input.amountMinor.toString(),
@@ -109,7 +111,7 @@ export class TransactionsRepository {
         input.requestId,
         input.idempotencyTtlHours,
       ],
-    );
+    });
     const row = rows[0];
     assert(row !== undefined, 'paygate_create_transaction returns one row');
     switch (row.outcome) {
@@ -234,10 +236,12 @@ export class TransactionsRepository {
   }
 
   async balance(userId: number): Promise<Balance | undefined> {
-    const { rows } = await this.pool.query<{ balance: string; held: string; currency: string }>(
-      "SELECT balance, held, currency FROM accounts WHERE user_id = $1 AND kind = 'wallet' ORDER BY id LIMIT 1",
-      [userId],
-    );
+    const { rows } = await this.pool.query<{ balance: string; held: string; currency: string }>({
+      // Prepared once per connection: PostgreSQL parses and plans it once, not on every call.
+      name: 'paygate_wallet_balance',
+      text: "SELECT balance, held, currency FROM accounts WHERE user_id = $1 AND kind = 'wallet' ORDER BY id LIMIT 1",
+      values: [userId],
+    });
     const row = rows[0];
     if (!row) return undefined;
     const balanceMinor = BigInt(row.balance);
