@@ -13,3 +13,4 @@ export * from './repositories/settlement-repository';
 export * from './repositories/transactions-repository';
 export * from './repositories/user-admin';
 export * from './repositories/users-repository';
+export * from './repositories/worker-records';
