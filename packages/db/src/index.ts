@@ -7,6 +7,7 @@ export * from './repositories/outbox-repository';
 export * from './repositories/operator-key-admin';
 export * from './repositories/operators-repository';
 export * from './repositories/outbox-wake-up';
+export * from './repositories/repairs-repository';
 export * from './repositories/retention-repository';
 export type { TransactionSubmission } from './repositories/rows';
 export * from './repositories/settlement-repository';

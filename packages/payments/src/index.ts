@@ -4,3 +4,4 @@ export * from './bank-client';
 export * from './create-transaction';
 export * from './fail-transaction';
 export * from './start-processing';
+export * from './repairs';
