@@ -16,19 +16,9 @@ import { SettlementRepository } from './settlement-repository';
 
 export type RetryOutcome = 'requeued' | 'already_queued' | 'already_final' | 'bank_holds_order' | 'not_found';
 export type OperatorFailOutcome =
-  | 'failed'
-  | 'already_final'
-  | 'changed_meanwhile'
-  | 'bank_holds_order'
-  | 'submission_in_flight'
-  | 'not_found';
+  'failed' | 'already_final' | 'changed_meanwhile' | 'bank_holds_order' | 'submission_in_flight' | 'not_found';
 export type ReplayOutcome =
-  | 'requeued'
-  | 'already_queued'
-  | 'already_final'
-  | 'no_payment'
-  | 'already_replayed'
-  | 'not_found';
+  'requeued' | 'already_queued' | 'already_final' | 'no_payment' | 'already_replayed' | 'not_found';
 
 export interface OperatorActor {
   operatorId: number;
@@ -134,9 +124,7 @@ export class RepairsRepository {
   }
 }
 
-function toRepairRow<O>(
-  row: { outcome: O; status: string | null; audit_id: string | null } | undefined,
-): RepairRow<O> {
+function toRepairRow<O>(row: { outcome: O; status: string | null; audit_id: string | null } | undefined): RepairRow<O> {
   assert(row !== undefined, 'a repair function returns one row');
   return {
     outcome: row.outcome,
