@@ -5,6 +5,7 @@ import type { ChannelModel } from 'amqplib';
 
 import type { OutboxMessage, Pool, QueueReading } from '@paygate/db';
 import {
+  LedgerChecks,
   OUTBOX_CHANNEL,
   OutboxRepository,
   pingDatabase,
@@ -68,6 +69,8 @@ export interface Worker {
   readonly isAmqpConnected: boolean;
   /** Writes the heartbeat now (tests; the timer does it every WORKER_HEARTBEAT_INTERVAL_MS). */
   beat(): Promise<void>;
+  /** Runs the ledger check now (the timer does it every LEDGER_CHECK_INTERVAL_MS); returns the drift count. */
+  checkLedger(): Promise<number>;
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Promise<HealthReport>;
@@ -172,6 +175,7 @@ class PaygateWorker implements Worker {
       new Periodic('retention', config.retention.intervalMs, () => this.retention.runOnce(), logger),
       new Periodic('metrics-refresh', config.metrics.refreshIntervalMs, () => this.#refreshGauges(), logger),
       new Periodic('heartbeat', config.heartbeat.intervalMs, () => this.beat(), logger),
+      new Periodic('ledger-check', config.ledgerCheck.intervalMs, () => this.checkLedger(), logger),
     ];
   }
 
@@ -195,6 +199,19 @@ class PaygateWorker implements Worker {
     await this.#amqp.open();
     await this.#refreshGauges().catch((error: unknown) => logger.warn({ err: error }, 'first gauge refresh failed'));
     await this.beat().catch((error: unknown) => logger.warn({ err: error }, 'first heartbeat failed'));
+  }
+
+  /** Runs the ledger check, stores it for the console, and moves the drift gauge; drift is logged loudly. */
+  async checkLedger(): Promise<number> {
+    const check = await new LedgerChecks(this.#deps.pool).run();
+    this.metrics.ledgerViolations.set(check.violationCount);
+    if (!check.isBalanced) {
+      this.#deps.logger.error(
+        { violationCount: check.violationCount, checkId: check.id },
+        'ledger check found drift: see the console ledger page',
+      );
+    }
+    return check.violationCount;
   }
 
   /** Says this worker is alive, with what it is doing and the depth of each queue it knows. */

@@ -327,6 +327,37 @@ describe('worker heartbeat', () => {
   });
 });
 
+describe('ledger check', () => {
+  test('when a cached balance drifts from its postings, then the check finds it, stores it and the gauge says so; once repaired, it is back to 0', async () => {
+    const { userId } = await givenUserWithWallet(world.pool, 1_000n);
+    expect(await world.worker.checkLedger()).toBe(0);
+    expect(await world.metric('paygate_worker_ledger_violations')).toBe(0);
+
+    // Drift made by hand (no code path can do this): one cent more than the postings say.
+    await world.pool.query("UPDATE accounts SET balance = balance + 1 WHERE user_id = $1 AND kind = 'wallet'", [
+      userId,
+    ]);
+    try {
+      // The wallet differs from its postings, and the currency no longer sums to zero.
+      expect(await world.worker.checkLedger()).toBe(2);
+      expect(await world.metric('paygate_worker_ledger_violations')).toBe(2);
+      const { rows } = await world.pool.query<{ is_balanced: boolean; violation_count: number; summary: unknown }>(
+        'SELECT is_balanced, violation_count, summary FROM ledger_checks ORDER BY id DESC LIMIT 1',
+      );
+      expect(rows[0]).toMatchObject({
+        is_balanced: false,
+        violation_count: 2,
+        summary: { sum_minor_by_currency: { USD: '1' }, balance_drift_count: 1 },
+      });
+    } finally {
+      await world.pool.query("UPDATE accounts SET balance = balance - 1 WHERE user_id = $1 AND kind = 'wallet'", [
+        userId,
+      ]);
+    }
+    expect(await world.worker.checkLedger()).toBe(0);
+  });
+});
+
 interface AttemptRow {
   operation: string;
   attempt_index: number;

@@ -3,6 +3,7 @@ export * from './migrate';
 export * from './pool';
 export * from './repositories/admin-reads';
 export * from './repositories/ledger-audit';
+export * from './repositories/ledger-checks';
 export * from './repositories/outbox-repository';
 export * from './repositories/operator-key-admin';
 export * from './repositories/operators-repository';
