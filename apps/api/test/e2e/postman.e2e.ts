@@ -60,6 +60,8 @@ describe('the Postman collection', () => {
       // The stack's bank always succeeds: a failed transaction is a bug here, not bad luck.
       require_success: 'true',
       poll_interval_ms: '100',
+      // A bound for a failing run only (a minute of polls): a busy CI machine may take seconds to settle.
+      poll_attempts_max: '600',
     });
 
     expect(describeFailures(summary)).toEqual([]);
