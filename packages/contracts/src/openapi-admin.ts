@@ -109,8 +109,8 @@ fail settles it as failed and releases a withdrawal's hold once. A final payment
 refuses every repair with **409** \`repair_refused\`, and no repair touches a balance directly.
 
 **Audit.** Every action (login, logout, each repair, replay, key issued or revoked) is written to the audit
-log with who, what, which payment, user or dead letter, the required \`reason\` (${REPAIR_REASON_LENGTH_MIN}-${REPAIR_REASON_LENGTH_MAX} characters), the
-outcome and the request id; a repair's row is written in the same database transaction as the change.
+log with who, what, which payment, user or dead letter, the \`reason\` a change requires (${REPAIR_REASON_LENGTH_MIN}-${REPAIR_REASON_LENGTH_MAX} characters), the
+outcome and the request id (a key issued or revoked writes its row in the same database transaction).
 \`GET /api/v1/admin/audit\` lists it, and a payment's story shows its own entries.`;
 
 export const ADMIN_TAG = {
