@@ -15,9 +15,6 @@ import { Time, TransactionWire } from './transactions';
  * Every action that changes something takes a `reason` and is written to the audit log.
  */
 
-export { AUDIT_ACTIONS, OPERATOR_ROLES } from '@paygate/domain/operator';
-export type { AuditAction, OperatorRole } from '@paygate/domain/operator';
-
 export const OPERATOR_SESSION_COOKIE = 'paygate_operator_session';
 export const OPERATOR_PASSWORD_LENGTH_MIN = 12;
 export const OPERATOR_PASSWORD_LENGTH_MAX = 256;
