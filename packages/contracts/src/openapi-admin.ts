@@ -512,6 +512,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
     summary: string;
     description: string;
     examples: Record<string, Example>;
+    refusals: ErrorName[];
   }[] = [
     {
       name: 'reconcile',
@@ -522,30 +523,33 @@ function registerRepairs(registry: OpenAPIRegistry): void {
         settled: { summary: 'The bank says it succeeded: settled', value: REPAIR_RESULTS.reconcile.settled },
         pending: { summary: 'The bank still has it in progress', value: REPAIR_RESULTS.reconcile.pending },
       },
+      refusals: ['reconcileFinal', 'reconcileNoOrder', 'reconcileBankDown'],
     },
     {
       name: 'retry',
       summary: 'Retry submission',
       description:
-        'Queues a `pending` or `processing` payment for the worker again, through the outbox, with a fresh retry horizon; the bank sees the same order key, so it can never place a second order.',
+        'Queues a `pending` or `processing` payment for the worker again, through the outbox, with a fresh retry horizon; the bank sees the same order key, so it can never place a second order. When the bank already holds the order, sending it again would change nothing: reconcile instead.',
       examples: {
         requeued: { summary: 'Queued again', value: REPAIR_RESULTS.retry.requeued },
         alreadyQueued: { summary: 'Already waiting in the outbox', value: REPAIR_RESULTS.retry.alreadyQueued },
       },
+      refusals: ['retryFinal', 'retryBankHolds'],
     },
     {
       name: 'fail',
       summary: 'Fail with a reason',
       description:
-        "Fails a payment that is not final (after the bank confirmed it holds no order): the end user reads a plain failure, the operator's reason is kept as the detail, and a withdrawal's hold is released exactly once, through the settlement path. No repair touches a balance directly.",
+        "Fails a payment that is not final. It first asks the bank, and refuses when the bank holds an order for it (failing here would not stop the bank), when the bank cannot be asked, or when a worker may be calling the bank right now. Otherwise the end user reads a plain failure, the operator's reason is kept as the detail, and a withdrawal's hold is released exactly once, through the settlement path. No repair touches a balance directly.",
       examples: { failed: { summary: 'Failed; the hold released', value: REPAIR_RESULTS.fail.failed } },
+      refusals: ['failFinal', 'failBankHolds', 'failInFlight'],
     },
   ];
   for (const repair of repairs) {
     registry.registerPath({
       ...route(repair.name),
       summary: repair.summary,
-      description: `${repair.description}\n\nNeeds the \`operator\` role and a \`reason\` (kept in the audit log with the outcome). A final payment (\`success\` or \`failed\`) refuses every repair: 409 \`repair_refused\`.`,
+      description: `${repair.description}\n\nNeeds the \`operator\` role and a \`reason\` (kept in the audit log with the outcome). A repair that does not apply to the payment as it is now (a final payment refuses every repair) is 409 \`repair_refused\`: \`details.outcome\` says why and \`details.audit_id\` names the audit entry of the refusal; nothing changed.`,
       tags: TAGS,
       security: session,
       request: { params: IdParams, body: repairBody() },
@@ -558,7 +562,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
             repair.examples,
           ),
         },
-        [...CHANGE_ERRORS, 'paymentNotFound', 'paymentFinal'],
+        [...CHANGE_ERRORS, 'paymentNotFound', ...repair.refusals],
       ),
       ...samples({
         method: 'POST',
@@ -571,7 +575,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
     ...route('replayDeadLetter'),
     summary: 'Replay a dead letter',
     description:
-      "Re-drives the dead letter's payment through the outbox when it is not final, and records the replay on the dead letter; when the payment is final (or the letter was replayed already) it refuses and says why. Needs the `operator` role and a `reason`; audited.",
+      "Re-drives the dead letter's payment through the outbox when it is not final. When the payment is final (or the letter names none) it refuses with 409 `repair_refused` and says why; either way the letter is marked handled (`replayed_at`, `replay_outcome`), and a handled letter is refused. Needs the `operator` role and a `reason`; audited, refusals included.",
     tags: TAGS,
     security: session,
     request: { params: IdParams, body: repairBody() },
