@@ -267,7 +267,13 @@ const KeyParams = z.strictObject({
     .meta({ description: 'The key prefix the user detail shows.', example: 'pgk_mvI1Qw' }),
 });
 
-const REASON_SAMPLE = 'Stuck in processing for 18 minutes; bank status page shows an outage';
+/** Why an operator would do each repair: the reason goes to the audit log, so the samples give real ones. */
+const REASON_SAMPLES = {
+  reconcile: 'Stuck in processing for 18 minutes; no webhook came',
+  retry: 'Never reached the bank: the worker was restarted mid-outage',
+  fail: 'Bank confirmed by phone it holds no order for 4182',
+  replay: 'Bank back up since 09:40',
+} as const;
 
 export function registerAdmin(registry: OpenAPIRegistry): void {
   registry.registerComponent('securitySchemes', 'OperatorSession', OPERATOR_SECURITY_SCHEME);
@@ -552,7 +558,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
       description: `${repair.description}\n\nNeeds the \`operator\` role and a \`reason\` (kept in the audit log with the outcome). A repair that does not apply to the payment as it is now (a final payment refuses every repair) is 409 \`repair_refused\`: \`details.outcome\` says why and \`details.audit_id\` names the audit entry of the refusal; nothing changed.`,
       tags: TAGS,
       security: session,
-      request: { params: IdParams, body: repairBody() },
+      request: { params: IdParams, body: repairBody(REASON_SAMPLES[repair.name]) },
       responses: responses(
         'session',
         {
@@ -567,7 +573,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
       ...samples({
         method: 'POST',
         path: `/api/v1/admin/payments/${STUCK_PAYMENT.id}/${repair.name}`,
-        body: { reason: REASON_SAMPLE },
+        body: { reason: REASON_SAMPLES[repair.name] },
       }),
     });
   }
@@ -578,7 +584,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
       "Re-drives the dead letter's payment through the outbox when it is not final. When the payment is final (or the letter names none) it refuses with 409 `repair_refused` and says why; either way the letter is marked handled (`replayed_at`, `replay_outcome`), and a handled letter is refused. Needs the `operator` role and a `reason`; audited, refusals included.",
     tags: TAGS,
     security: session,
-    request: { params: IdParams, body: repairBody() },
+    request: { params: IdParams, body: repairBody(REASON_SAMPLES.replay) },
     responses: responses(
       'session',
       {
@@ -591,7 +597,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
     ...samples({
       method: 'POST',
       path: `/api/v1/admin/dead-letters/${DEAD_LETTER_WAITING.id}/replay`,
-      body: { reason: 'Bank back up since 09:40' },
+      body: { reason: REASON_SAMPLES.replay },
     }),
   });
 }
@@ -704,7 +710,7 @@ function registerUsers(registry: OpenAPIRegistry): void {
   });
 }
 
-function repairBody(reason = REASON_SAMPLE) {
+function repairBody(reason: string) {
   return {
     content: {
       'application/json': {
