@@ -589,6 +589,12 @@ export const ADMIN_ERROR_EXAMPLES = {
     'already_final',
     40,
   ),
+  reconcileNeverSent: refusal(
+    'Never sent to the bank',
+    'Payment 4183 was never sent to the bank; retry its submission instead.',
+    'no_order',
+    50,
+  ),
   reconcileNoOrder: refusal(
     'The bank holds no order for it',
     'The bank holds no order for payment 4182 under its order key; retry its submission, or fail it.',

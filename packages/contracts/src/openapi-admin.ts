@@ -529,7 +529,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
         settled: { summary: 'The bank says it succeeded: settled', value: REPAIR_RESULTS.reconcile.settled },
         pending: { summary: 'The bank still has it in progress', value: REPAIR_RESULTS.reconcile.pending },
       },
-      refusals: ['reconcileFinal', 'reconcileNoOrder', 'reconcileBankDown'],
+      refusals: ['reconcileFinal', 'reconcileNeverSent', 'reconcileNoOrder', 'reconcileBankDown'],
     },
     {
       name: 'retry',
