@@ -585,7 +585,7 @@ export const ADMIN_ERROR_EXAMPLES = {
   // Refusals: the repair does not apply to the payment as it is now; audited, and nothing changed.
   reconcileFinal: refusal(
     'The payment is final',
-    'Payment 4180 is success already; there is nothing to reconcile.',
+    'Payment 4182 is failed already; there is nothing to reconcile.',
     'already_final',
     40,
   ),
@@ -609,7 +609,7 @@ export const ADMIN_ERROR_EXAMPLES = {
   ),
   retryFinal: refusal(
     'The payment is final',
-    'Payment 4180 is success: a final payment is never sent again.',
+    'Payment 4182 is failed: a final payment is never sent again.',
     'already_final',
     43,
   ),
@@ -621,7 +621,7 @@ export const ADMIN_ERROR_EXAMPLES = {
   ),
   failFinal: refusal(
     'The payment is final',
-    'Payment 4180 is success: a final payment is never changed.',
+    'Payment 4182 is failed: a final payment is never changed.',
     'already_final',
     45,
   ),
