@@ -230,7 +230,9 @@ export const RepairResultWire = z
       .string()
       .meta({ description: 'What happened, e.g. settled_success, requeued, failed, already_final, bank_pending.' }),
     message: z.string(),
-    payment: AdminPaymentWire.nullable(),
+    // A union, not .nullable(): zod-to-openapi writes a nullable $ref as allOf [$ref, {type: [object, null]}],
+    // which refuses null; the union is anyOf [$ref, {type: null}].
+    payment: z.union([AdminPaymentWire, z.null()]),
     audit_id: EntityId,
   })
   .meta({ id: 'RepairResult' });
