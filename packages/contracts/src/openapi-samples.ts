@@ -11,7 +11,7 @@ export interface CodeSample {
 }
 
 export interface SampleRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** A concrete path, e.g. /api/v1/deposits/42. */
   path: string;
   query?: Record<string, string | number>;
@@ -19,8 +19,10 @@ export interface SampleRequest {
   apiKey?: boolean;
   /** Sends a fresh Idempotency-Key. */
   idempotent?: boolean;
-  body?: Record<string, string | number | null>;
+  body?: Record<string, SampleValue>;
 }
+
+type SampleValue = string | number | null | string[];
 
 export const SAMPLE_BASE_URL = 'http://localhost:8000';
 /** A fresh UUID in a POSIX shell, on Linux and macOS alike. */
@@ -82,14 +84,14 @@ function pythonSample(request: SampleRequest): string {
   return [...imports, ...call, 'print(response.status_code, response.json())'].join('\n');
 }
 
-function javascriptLiteral(value: Record<string, string | number | null>): string {
-  const entries = Object.entries(value).map(
-    ([key, item]) => `${key}: ${typeof item === 'string' ? `'${item}'` : String(item)}`,
-  );
+function javascriptLiteral(value: Record<string, SampleValue>): string {
+  const literal = (item: SampleValue): string =>
+    Array.isArray(item) ? `[${item.map(literal).join(', ')}]` : typeof item === 'string' ? `'${item}'` : String(item);
+  const entries = Object.entries(value).map(([key, item]) => `${key}: ${literal(item)}`);
   return `{ ${entries.join(', ')} }`;
 }
 
-function pythonLiteral(value: Record<string, string | number | null>): string {
+function pythonLiteral(value: Record<string, SampleValue>): string {
   const entries = Object.entries(value).map(
     ([key, item]) => `"${key}": ${item === null ? 'None' : JSON.stringify(item)}`,
   );
