@@ -8,6 +8,8 @@ import {
   SettlementRepository,
   TransactionsRepository,
   UsersRepository,
+  WebhookDeliveriesRepository,
+  WebhookEndpointsRepository,
 } from '@paygate/db';
 
 import type { ApiConfig } from './config';
@@ -19,6 +21,7 @@ import { RateLimiter } from './infra/rate-limiter';
 import { KeyAuthenticator } from './services/authenticate-key';
 import { OperatorReads } from './services/operator-reads';
 import { OperatorSessions } from './services/operator-sessions';
+import { WebhookEndpoints } from './services/webhook-endpoints';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp. */
 export interface ApiDeps {
@@ -42,6 +45,7 @@ export interface Services {
   operatorSessions: OperatorSessions;
   operatorReads: OperatorReads;
   keyAdmin: OperatorKeyAdmin;
+  webhookEndpoints: WebhookEndpoints;
 }
 
 export function buildServices(deps: ApiDeps): Services {
@@ -64,6 +68,11 @@ export function buildServices(deps: ApiDeps): Services {
       userRecentPayments: operatorConfig.userRecentPayments,
     }),
     keyAdmin: new OperatorKeyAdmin(deps.pool),
+    webhookEndpoints: new WebhookEndpoints(
+      new WebhookEndpointsRepository(deps.pool),
+      new WebhookDeliveriesRepository(deps.pool),
+      deps.config.webhookEndpoints,
+    ),
     transactions: new TransactionsRepository(deps.pool, (error) =>
       deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
     ),

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 import type { ConfigProblem } from '@paygate/config';
-import { DEV_BANK_API_KEY, int, loadEnv, SHARED_ENV, SHARED_ENV_DESCRIPTIONS } from '@paygate/config';
+import {
+  cidrList,
+  DEV_BANK_API_KEY,
+  DEV_WEBHOOK_ENDPOINT_SECRET_KEY,
+  int,
+  intList,
+  loadEnv,
+  SHARED_ENV,
+  SHARED_ENV_DESCRIPTIONS,
+} from '@paygate/config';
 
 export { ConfigError } from '@paygate/config';
 
@@ -12,6 +21,7 @@ export { ConfigError } from '@paygate/config';
  */
 
 const HOUR_MS = 3_600_000;
+const WEBHOOK_RETRY_SCHEDULE_S_DEFAULT = [5, 300, 1800, 7200, 18000, 36000, 50400];
 
 const { shape: shared } = SHARED_ENV;
 
@@ -129,6 +139,31 @@ export const WORKER_ENV = z.object({
     .default(100)
     .describe('Retention statements per kind and run at most, so one run never hogs the database.'),
   SHUTDOWN_GRACE_MS: int(0, 300_000).default(10_000).describe(SHARED_ENV_DESCRIPTIONS.SHUTDOWN_GRACE_MS),
+  WEBHOOK_ENDPOINT_SECRET_KEY: z
+    .string()
+    .max(1_024)
+    .default(DEV_WEBHOOK_ENDPOINT_SECRET_KEY)
+    .describe(SHARED_ENV_DESCRIPTIONS.WEBHOOK_ENDPOINT_SECRET_KEY),
+  WEBHOOK_ALLOW_PRIVATE_URLS: cidrList.default([]).describe(SHARED_ENV_DESCRIPTIONS.WEBHOOK_ALLOW_PRIVATE_URLS),
+  // Standard Webhooks' schedule (Svix's): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h; about a day and a quarter.
+  WEBHOOK_RETRY_SCHEDULE_S: intList(0, 7 * 24 * 3_600)
+    .default(WEBHOOK_RETRY_SCHEDULE_S_DEFAULT)
+    .describe(
+      'Seconds to wait before each retry of an outgoing webhook delivery (comma-separated); a delivery gets ' +
+        '1 + this many attempts, and an endpoint that has failed for the whole schedule is disabled.',
+    ),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000)
+    .default(10_000)
+    .describe('How long one outgoing webhook attempt may take, from connect to the status line; longer fails it.'),
+  WEBHOOK_CONCURRENCY: int(1, 1_000)
+    .default(16)
+    .describe('Outgoing webhook attempts one worker has in flight at once.'),
+  WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000)
+    .default(500)
+    .describe(
+      'How often the worker looks for due webhook deliveries when nothing woke it (it is woken after the ' +
+        "outbox's commits and its own, and right away while a claim comes back full).",
+    ),
 });
 
 type Env = z.infer<typeof WORKER_ENV>;
@@ -136,7 +171,12 @@ type Env = z.infer<typeof WORKER_ENV>;
 export type WorkerConfig = ReturnType<typeof toConfig>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
-  return toConfig(loadEnv(WORKER_ENV, env, { secrets: { BANK_API_KEY: DEV_BANK_API_KEY }, check: relationProblems }));
+  return toConfig(
+    loadEnv(WORKER_ENV, env, {
+      secrets: { BANK_API_KEY: DEV_BANK_API_KEY, WEBHOOK_ENDPOINT_SECRET_KEY: DEV_WEBHOOK_ENDPOINT_SECRET_KEY },
+      check: relationProblems,
+    }),
+  );
 }
 
 function toConfig(e: Env) {
@@ -202,6 +242,22 @@ function toConfig(e: Env) {
       batchCountMax: e.RETENTION_BATCH_COUNT_MAX,
     },
     shutdown: { graceMs: e.SHUTDOWN_GRACE_MS },
+    webhooks: {
+      secretKey: e.WEBHOOK_ENDPOINT_SECRET_KEY,
+      allowPrivateCidrs: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+      retryScheduleS: e.WEBHOOK_RETRY_SCHEDULE_S,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      /** Deliveries one claim leases at most; a full claim is followed by another right away. */
+      claimBatchSize: Math.max(e.WEBHOOK_CONCURRENCY * 2, 16),
+      // Past the timeout with a margin, so an attempt still in flight is never claimed again by another worker.
+      leaseMs: e.WEBHOOK_TIMEOUT_MS + 30_000,
+      /** Longest receiver answer read (and then dropped): we only need the status. */
+      responseBytesMax: 64 * 1024,
+      /** Idle keep-alive sockets kept per receiver host. */
+      socketsFreeMax: 4,
+    },
   };
 }
 
@@ -247,6 +303,10 @@ function relationProblems(e: Env): ConfigProblem[] {
       'SHUTDOWN_GRACE_MS',
       `must be 0 or at least BANK_TIMEOUT_MS (${e.BANK_TIMEOUT_MS}) so an in-flight bank call can finish`,
     );
+  }
+  // The private ranges are for a developer's own receiver; a production gateway must never reach them.
+  if (e.NODE_ENV === 'production' && e.WEBHOOK_ALLOW_PRIVATE_URLS.length > 0) {
+    problem('WEBHOOK_ALLOW_PRIVATE_URLS', 'must be empty when NODE_ENV=production');
   }
   return problems;
 }

@@ -85,7 +85,33 @@ export function parseCidr(cidr: string): { address: string; prefix: number; fami
 }
 
 export type WebhookUrlProblem =
-  'invalid_url' | 'scheme_not_allowed' | 'credentials_not_allowed' | 'address_not_allowed';
+  'invalid_url' | 'scheme_not_allowed' | 'credentials_not_allowed' | 'address_not_allowed' | 'host_not_resolved';
+
+/** Every address a host name resolves to (an injected DNS lookup), or a rejection when it does not resolve. */
+export type ResolveHost = (host: string) => Promise<string[]>;
+
+/**
+ * The URL rule, DNS included: every address the host resolves to must be allowed, since a client may connect
+ * to any of them. Null when the URL may be used (the worker checks again at every connection).
+ */
+export async function resolvedWebhookUrlProblem(
+  url: string,
+  allowlist: AddressAllowlist,
+  resolve: ResolveHost,
+): Promise<WebhookUrlProblem | null> {
+  const problem = webhookUrlProblem(url, allowlist);
+  if (problem !== null) return problem;
+  const host = hostOf(new URL(url));
+  if (isIP(host) !== 0) return null;
+  let addresses: string[];
+  try {
+    addresses = await resolve(host);
+  } catch {
+    return 'host_not_resolved';
+  }
+  if (addresses.length === 0) return 'host_not_resolved';
+  return addresses.every((address) => isAllowedAddress(address, allowlist)) ? null : 'address_not_allowed';
+}
 
 /**
  * What is wrong with a URL before any DNS: not a URL, not http(s), user:password in it, or a literal address
