@@ -1,7 +1,14 @@
 import type { ChannelModel } from 'amqplib';
 
 import type { OutboxMessage, Pool } from '@paygate/db';
-import { OUTBOX_CHANNEL, OutboxRepository, pingDatabase, RetentionRepository, SettlementRepository } from '@paygate/db';
+import {
+  OUTBOX_CHANNEL,
+  OutboxRepository,
+  pingDatabase,
+  RetentionRepository,
+  SettlementRepository,
+  WebhookDeliveriesRepository,
+} from '@paygate/db';
 import { CircuitBreaker, settlesWithin } from '@paygate/domain';
 
 import type { WorkerConfig } from './config';
@@ -25,6 +32,8 @@ import { TransactionProcessor } from './services/process-transaction';
 import { Reconciler } from './services/reconciler';
 import { Retention } from './services/retention';
 import { RetryPolicy } from './services/retry-policy';
+import { createWebhookMetrics } from './infra/webhook-metrics';
+import { WebhookDispatcher } from './services/webhook-dispatcher';
 
 /**
  * The whole worker as one object that starts and stops in-process, so tests run it like main.ts does.
@@ -50,6 +59,7 @@ export interface Worker {
   readonly relay: OutboxRelay;
   readonly reconciler: Reconciler;
   readonly retention: Retention;
+  readonly webhooks: WebhookDispatcher;
   readonly isAmqpConnected: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -71,6 +81,7 @@ class PaygateWorker implements Worker {
   readonly relay: OutboxRelay;
   readonly reconciler: Reconciler;
   readonly retention: Retention;
+  readonly webhooks: WebhookDispatcher;
   readonly #deps: WorkerDeps;
   readonly #outbox: OutboxRepository;
   readonly #handler: MessageHandler;
@@ -125,6 +136,13 @@ class PaygateWorker implements Worker {
       logger,
       options: config.retention,
     });
+    this.webhooks = new WebhookDispatcher({
+      deliveries: new WebhookDeliveriesRepository(pool),
+      metrics: createWebhookMetrics(this.metrics.registry),
+      logger,
+      options: config.webhooks,
+      nowMs,
+    });
     this.relay = this.#createRelay();
     this.#amqp = this.#createAmqpConnection();
     this.#listener = this.#createListener();
@@ -153,6 +171,7 @@ class PaygateWorker implements Worker {
     );
     await this.#listener.start();
     for (const timer of this.#timers) timer.start();
+    this.webhooks.start();
     await this.#amqp.open();
     await this.#refreshGauges().catch((error: unknown) => logger.warn({ err: error }, 'first gauge refresh failed'));
   }
@@ -194,7 +213,10 @@ class PaygateWorker implements Worker {
         { inFlightCount: this.#inFlight.size },
         'shutdown grace ran out with handlers in flight; their messages will be redelivered',
       );
-    await settlesWithin(Promise.all([this.relay.stop(), ...this.#timers.map((timer) => timer.stop())]), remainingMs());
+    await settlesWithin(
+      Promise.all([this.relay.stop(), this.webhooks.stop(), ...this.#timers.map((timer) => timer.stop())]),
+      remainingMs(),
+    );
     await this.#session?.closeChannels(CHANNEL_CLOSE_TIMEOUT_MS);
     await this.#amqp
       .close()
@@ -286,7 +308,11 @@ class PaygateWorker implements Worker {
       reconnectBaseMs: config.database.listenReconnectBaseMs,
       reconnectCapMs: config.database.listenReconnectCapMs,
       logger,
-      onNotification: () => this.relay.trigger(),
+      // A commit that wrote outbox rows wrote transaction events too: their webhook deliveries are due.
+      onNotification: () => {
+        this.relay.trigger();
+        this.webhooks.trigger();
+      },
       // Notifications sent while we were not listening are gone: drain whatever is there.
       onListening: () => this.relay.trigger(),
       random: this.#deps.random,
