@@ -3,14 +3,19 @@ import type { Redis } from 'ioredis';
 import type { Pool } from '@paygate/db';
 import {
   AdminReads,
+  LedgerChecks,
   OperatorKeyAdmin,
   OperatorsRepository,
+  OutboxWakeUp,
+  RepairsRepository,
   SettlementRepository,
   TransactionsRepository,
   UsersRepository,
   WebhookDeliveriesRepository,
   WebhookEndpointsRepository,
+  WorkerRecords,
 } from '@paygate/db';
+import { BankClient } from '@paygate/payments';
 
 import type { ApiConfig } from './config';
 import type { AmqpProbe } from './infra/amqp-probe';
@@ -20,6 +25,7 @@ import { LocalRateLimiter } from './infra/local-rate-limiter';
 import { RateLimiter } from './infra/rate-limiter';
 import { KeyAuthenticator } from './services/authenticate-key';
 import { OperatorReads } from './services/operator-reads';
+import { OperatorRepairs } from './services/operator-repairs';
 import { OperatorSessions } from './services/operator-sessions';
 import { WebhookEndpoints } from './services/webhook-endpoints';
 
@@ -46,12 +52,15 @@ export interface Services {
   operatorReads: OperatorReads;
   keyAdmin: OperatorKeyAdmin;
   webhookEndpoints: WebhookEndpoints;
+  repairs: OperatorRepairs;
 }
 
 export function buildServices(deps: ApiDeps): Services {
   const operators = new OperatorsRepository(deps.pool);
   const { operators: operatorConfig } = deps.config;
+  const adminReads = new AdminReads(deps.pool);
   return {
+    repairs: buildRepairs(deps, adminReads),
     operators,
     operatorSessions: new OperatorSessions(
       operators,
@@ -62,7 +71,7 @@ export function buildServices(deps: ApiDeps): Services {
       },
       deps.clock,
     ),
-    operatorReads: new OperatorReads(new AdminReads(deps.pool), operators, {
+    operatorReads: new OperatorReads(adminReads, operators, {
       stuckAfterS: operatorConfig.stuckAfterS,
       workerAliveWithinMs: operatorConfig.workerAliveWithinMs,
       userRecentPayments: operatorConfig.userRecentPayments,
@@ -88,4 +97,27 @@ export function buildServices(deps: ApiDeps): Services {
     }),
     localLimiter: new LocalRateLimiter({ windowMs: deps.config.rateLimit.windowMs }),
   };
+}
+
+/** Repairs ask the bank themselves ("reconcile now"), as the merchant, like the worker does. */
+function buildRepairs(deps: ApiDeps, reads: AdminReads): OperatorRepairs {
+  const { bank, operators } = deps.config;
+  const wakeUp = new OutboxWakeUp(deps.pool, (error) =>
+    deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
+  );
+  return new OperatorRepairs({
+    repairs: new RepairsRepository(deps.pool),
+    reads,
+    bank: new BankClient({
+      baseUrl: bank.url,
+      apiKey: bank.apiKey,
+      timeoutMs: bank.timeoutMs,
+      responseBytesMax: bank.responseBytesMax,
+    }),
+    attempts: new WorkerRecords(deps.pool),
+    ledger: new LedgerChecks(deps.pool),
+    metrics: deps.metrics,
+    wakeOutbox: () => wakeUp.poke(),
+    failQuietMs: operators.failQuietMs,
+  });
 }

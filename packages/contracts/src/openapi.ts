@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HTTP_STATUS_BY_CODE } from '@paygate/domain/errors';
 
 import { ErrorBody, IDEMPOTENCY_KEY_SAMPLE, IdempotencyKey, RateLimitErrorBody } from './common';
+import { ADMIN_TAG, OPERATORS_GUIDE, registerAdmin } from './openapi-admin';
 import { API_GUIDE } from './openapi-guide';
 import type { ErrorExample, Example } from './openapi-examples';
 import {
@@ -236,6 +237,7 @@ function register(registry: OpenAPIRegistry): void {
   registerWebhook(registry);
   registerWebhookEndpoints(registry);
   registerSystem(registry);
+  registerAdmin(registry);
 }
 
 function registerLogin(registry: OpenAPIRegistry): void {
@@ -743,6 +745,7 @@ const TAGS = [
   },
   { name: 'Bank webhooks', description: 'The bank tells the gateway how an order ended; signed with HMAC-SHA256.' },
   { name: 'System', description: 'Info, health probes, this reference, metrics.' },
+  ADMIN_TAG,
 ];
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -752,7 +755,11 @@ export function buildOpenApiDocument(options: { version?: string; serverUrl?: st
   register(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Paygate API', version: options.version ?? '0.1.0', description: API_GUIDE },
+    info: {
+      title: 'Paygate API',
+      version: options.version ?? '0.1.0',
+      description: `${API_GUIDE}\n\n${OPERATORS_GUIDE}`,
+    },
     servers: [{ url: options.serverUrl ?? SAMPLE_BASE_URL }],
     tags: TAGS,
   });

@@ -1,6 +1,6 @@
 import type { TransactionStatus } from '@paygate/domain';
 
-import type { Pool } from '../pool';
+import type { Pool, PoolClient } from '../pool';
 import type { SubmissionRow, TransactionSubmission } from './rows';
 import { SUBMISSION_COLUMNS, toId, toStatus, toSubmission, TRANSACTION_COLUMNS } from './rows';
 
@@ -47,9 +47,13 @@ export interface WebhookApplyResult {
   reason: WebhookRejectionReason | null;
 }
 
-/** The state changes of the asynchronous half: each is one conditional, idempotent statement. */
+/**
+ * The state changes of the asynchronous half: each is one conditional, idempotent statement. On a pool
+ * each commits by itself; on a client, inside the caller's transaction (an operator's repair, with its
+ * audit row).
+ */
 export class SettlementRepository {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly pool: Pool | PoolClient) {}
 
   /**
    * pending -> processing (minting the bank order key); `moved` is false when someone else already moved it
