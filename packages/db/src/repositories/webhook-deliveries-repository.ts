@@ -156,24 +156,18 @@ export class WebhookDeliveriesRepository {
    */
   async recordAttempt(input: RecordAttemptInput): Promise<RecordAttemptOutcome> {
     const { result } = input;
-    const error = result.outcome === 'failed' ? result.error.slice(0, ERROR_LENGTH_MAX) : null;
+    if (result.outcome === 'delivered') return this.#recordDelivered(input, result.statusCode);
+    const error = result.error.slice(0, ERROR_LENGTH_MAX);
     return withTransaction(this.pool, async (client) => {
       const updated = await client.query<{ attempt_count: number }>(
         `UPDATE webhook_deliveries
             SET attempt_count = attempt_count + 1, leased_until = NULL,
                 last_status_code = $2, last_error = $3,
-                status = CASE WHEN $4 = 'delivered' THEN 'delivered' WHEN $5::integer IS NULL THEN 'failed' ELSE 'pending' END,
-                delivered_at = CASE WHEN $4 = 'delivered' THEN now() END,
-                next_attempt_at = CASE WHEN $5::integer IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $5::integer) END
+                status = CASE WHEN $4::integer IS NULL THEN 'failed' ELSE 'pending' END,
+                next_attempt_at = CASE WHEN $4::integer IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $4::integer) END
           WHERE id = $1 AND status = 'pending'
           RETURNING attempt_count`,
-        [
-          input.deliveryId,
-          result.statusCode,
-          error,
-          result.outcome,
-          result.outcome === 'failed' ? result.retryDelayS : null,
-        ],
+        [input.deliveryId, result.statusCode, error, result.retryDelayS],
       );
       const attemptCount = updated.rows[0]?.attempt_count;
       // Deleted with its endpoint, or finished by another worker whose lease overlapped: nothing to record.
@@ -183,13 +177,6 @@ export class WebhookDeliveriesRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [input.deliveryId, attemptCount, input.startedAt, input.durationMs, result.outcome, result.statusCode, error],
       );
-      if (result.outcome === 'delivered') {
-        await client.query(
-          'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL',
-          [input.endpointId],
-        );
-        return 'delivered';
-      }
       // The CTE reads the row as it was before this UPDATE: "disabled" means disabled by this attempt.
       const endpoint = await client.query<{ disabled: boolean }>(
         `WITH before AS (SELECT disabled_at FROM webhook_endpoints WHERE id = $1)
@@ -215,12 +202,28 @@ export class WebhookDeliveriesRepository {
     });
   }
 
-  /** Deliveries due now or overdue, for the backlog gauge. */
-  async dueCount(): Promise<number> {
-    const { rows } = await this.pool.query<{ count: number }>(
-      "SELECT count(*)::int AS count FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()",
+  /**
+   * The common case in one statement, so one round trip and one commit: the delivery done, its attempt, and
+   * the endpoint healthy again. Data-modifying CTEs all run, in one snapshot.
+   */
+  async #recordDelivered(input: RecordAttemptInput, statusCode: number): Promise<RecordAttemptOutcome> {
+    const { rows } = await this.pool.query<{ recorded: number }>(
+      `WITH done AS (
+         UPDATE webhook_deliveries
+            SET attempt_count = attempt_count + 1, leased_until = NULL, last_status_code = $2, last_error = NULL,
+                status = 'delivered', delivered_at = now()
+          WHERE id = $1 AND status = 'pending'
+          RETURNING id, attempt_count),
+       attempt AS (
+         INSERT INTO webhook_delivery_attempts (delivery_id, attempt_count, started_at, duration_ms, outcome, status_code)
+         SELECT id, attempt_count, $3, $4, 'delivered', $2 FROM done),
+       healthy AS (
+         UPDATE webhook_endpoints SET failing_since = NULL
+          WHERE id = $5 AND failing_since IS NOT NULL AND EXISTS (SELECT 1 FROM done))
+       SELECT count(*)::int AS recorded FROM done`,
+      [input.deliveryId, statusCode, input.startedAt, input.durationMs, input.endpointId],
     );
-    return rows[0]?.count ?? 0;
+    return rows[0]?.recorded === 1 ? 'delivered' : 'gone';
   }
 }
 
