@@ -157,7 +157,20 @@ describe('TransactionProcessor at the retry horizon', () => {
       );
     }
     expect(callCount).toBe(100);
-    expect(outcomes.at(-1)).toMatchObject({ kind: 'wait_for_breaker' });
+    const waited = outcomes.at(-1);
+    expect(waited).toMatchObject({ kind: 'wait_for_breaker' });
     expect((await transactionOf(pool, id)).status).toBe('processing');
+    // The console's record: 100 calls refused at the connection, then a wait with no call.
+    const { rows } = await pool.query<{ operation: string; outcome: string; retry_delay_ms: number | null }>(
+      'SELECT operation, outcome, retry_delay_ms FROM bank_attempts WHERE transaction_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(rows).toHaveLength(101);
+    expect(rows.slice(0, 100).every((row) => row.operation === 'submit' && row.outcome === 'network_error')).toBe(true);
+    expect(rows[100]).toEqual({
+      operation: 'breaker_wait',
+      outcome: 'breaker_open',
+      retry_delay_ms: waited?.kind === 'wait_for_breaker' ? waited.delayMs : -1,
+    });
   });
 });

@@ -16,14 +16,18 @@ import type { ErrorExample } from './openapi-examples';
 import { REQUEST_ID_SAMPLE } from './openapi-examples';
 
 /**
- * The operator API's examples: answers recorded from the API on a development stack (payment 4182, a
- * withdrawal whose first bank call met a 503), with their messages as the code words them. Typed by the
- * contract, so a field that drifts fails typecheck; the contracts test validates each against its schema.
+ * The operator API's examples: answers as the API gives them (payment 4182, a withdrawal whose first bank
+ * call met a 503), with the errors' and repairs' messages as the code words them and the story's titles
+ * as payment-story.ts writes them. Typed by the contract, so a field that drifts fails typecheck; the
+ * contracts test validates each against its schema.
  */
 
 const OPERATOR_EMAIL = 'ops@example.com';
 /** The operator's request id, so the audit entries and the story agree with the answers. */
 const REPAIR_REQUEST_ID = '9a1e5c3d-7b2f-4c8a-9e0d-3f6b1a2c4d5e';
+/** A worker's id as the worker makes it: host, pid, a random suffix. */
+const WORKER_ID = 'worker-a-41-3f9c2e1d';
+const BANK_503 = 'HTTP 503 bank_unavailable: The bank is temporarily unavailable.';
 
 export const OPERATOR_SAMPLE: OperatorWire = {
   id: 1,
@@ -78,7 +82,8 @@ export const FAILED_PAYMENT: AdminPaymentWire = {
   ...STUCK_PAYMENT,
   status: 'failed',
   error_code: 'operator_failed',
-  error_message: 'The payment could not be completed; no money was moved.',
+  error_message:
+    'This withdrawal was cancelled by our support team. No money moved, and the held amount is available again.',
   updated_at: FAILED_AT,
   completed_at: FAILED_AT,
 };
@@ -169,7 +174,7 @@ export const STUCK_STORY: PaymentStoryWire = {
       at: '2026-11-30T09:12:03.452Z',
       kind: 'bank_attempt',
       title: 'Order sent to the bank (attempt 1): answered 503 (unavailable) after 1.2 s; retry in 3.7 s',
-      detail: 'bank answered 503: service unavailable',
+      detail: BANK_503,
       data: {
         operation: 'submit',
         attempt_index: 0,
@@ -179,14 +184,14 @@ export const STUCK_STORY: PaymentStoryWire = {
         bank_reference: null,
         retry_delay_ms: 3712,
         request_id: REQUEST_ID_SAMPLE,
-        worker_id: 'worker-1f3a',
+        worker_id: WORKER_ID,
       },
     },
     {
       at: '2026-11-30T09:12:08.371Z',
       kind: 'bank_attempt',
       title: 'Bank not called: circuit breaker open; retry in 30.0 s',
-      detail: null,
+      detail: BANK_503,
       data: {
         operation: 'breaker_wait',
         attempt_index: 1,
@@ -196,7 +201,7 @@ export const STUCK_STORY: PaymentStoryWire = {
         bank_reference: null,
         retry_delay_ms: 30000,
         request_id: REQUEST_ID_SAMPLE,
-        worker_id: 'worker-1f3a',
+        worker_id: WORKER_ID,
       },
     },
   ],
@@ -225,18 +230,18 @@ export const SETTLED_STORY: PaymentStoryWire = {
     {
       at: '2026-11-30T09:10:41.061Z',
       kind: 'bank_attempt',
-      title: 'Order sent to the bank (attempt 1): answered 202 (accepted) after 38 ms',
+      title: 'Order sent to the bank (attempt 1): answered 202 (ok) after 38 ms',
       detail: null,
       data: {
         operation: 'submit',
         attempt_index: 0,
-        outcome: 'accepted',
+        outcome: 'ok',
         http_status: 202,
         latency_ms: 38,
         bank_reference: 'BNK-9F3K2Q7M',
         retry_delay_ms: null,
         request_id: DEPOSIT_SETTLED_ADMIN.request_id,
-        worker_id: 'worker-1f3a',
+        worker_id: WORKER_ID,
       },
     },
     {
@@ -307,20 +312,23 @@ function repair(
   return { action, outcome, message, payment, audit_id: auditId };
 }
 
+const PENDING_AT_BANK: AdminPaymentWire = { ...STUCK_PAYMENT, bank_reference: 'BNK-7Q2M9XK4' };
+
+/** What each repair answers when it did something (200); refusals are 409 repair_refused, below. */
 export const REPAIR_RESULTS = {
   reconcile: {
     settled: repair(
       'reconcile',
       'settled_success',
-      'The bank says the order succeeded: payment 4182 is now settled.',
+      'The bank settled payment 4182 as success (BNK-7Q2M9XK4); settled here the same way.',
       SETTLED_PAYMENT,
       31,
     ),
     pending: repair(
       'reconcile',
       'bank_pending',
-      'The bank still has the order in progress; nothing changed. Its webhook will settle it.',
-      STUCK_PAYMENT,
+      'The bank holds the order of payment 4182 (BNK-7Q2M9XK4) and has not settled it yet; its webhook, or a later reconcile, settles it.',
+      PENDING_AT_BANK,
       32,
     ),
   },
@@ -328,29 +336,29 @@ export const REPAIR_RESULTS = {
     requeued: repair(
       'retry',
       'requeued',
-      'Payment 4182 is queued for the worker again; it will be sent to the bank with the same order key.',
+      'Payment 4182 was sent to the worker again; it goes to the bank under its own order key.',
       STUCK_PAYMENT,
       33,
     ),
     alreadyQueued: repair(
       'retry',
       'already_queued',
-      'Payment 4182 is already waiting in the outbox; nothing was added.',
+      'Payment 4182 already has a message waiting for the worker; nothing more was queued.',
       STUCK_PAYMENT,
       34,
     ),
   },
   fail: {
-    failed: repair('fail', 'failed', 'Payment 4182 failed; the hold of 1250.50 USD is released.', FAILED_PAYMENT, 35),
+    failed: repair(
+      'fail',
+      'failed',
+      'Payment 4182 failed; its hold was released and the amount is available again.',
+      FAILED_PAYMENT,
+      35,
+    ),
   },
   replay: {
-    requeued: repair(
-      'replay_dead_letter',
-      'requeued',
-      'Dead letter 12 replayed: payment 4182 is queued for the worker again.',
-      STUCK_PAYMENT,
-      36,
-    ),
+    requeued: repair('replay_dead_letter', 'requeued', 'Payment 4182 was sent to the worker again.', STUCK_PAYMENT, 36),
   },
   revoke: {
     revoked: repair('revoke_key', 'revoked', 'Key pgk_mvI1Qw revoked.', null, 38),
@@ -381,7 +389,7 @@ export const OVERVIEW_SAMPLE: OverviewWire = {
   outbox: { unpublished: 1, oldest_age_s: 0.08 },
   workers: [
     {
-      worker_id: 'worker-1f3a',
+      worker_id: WORKER_ID,
       version: '0.1.0',
       hostname: 'worker-a',
       started_at: '2026-11-30T08:00:02.114Z',
@@ -423,10 +431,11 @@ export const OVERVIEW_EMPTY: OverviewWire = {
   ledger_checked_at: null,
 };
 
+/** A message the worker could not handle (poison): its payment is still processing, so a replay re-drives it. */
 export const DEAD_LETTER_WAITING: DeadLetterWire = {
   id: 12,
   transaction_id: 4182,
-  reason: 'retry horizon passed: the bank answered 503 for 30 minutes',
+  reason: 'handler_error',
   payload: {
     transaction_id: 4182,
     user_id: 7,
@@ -435,20 +444,25 @@ export const DEAD_LETTER_WAITING: DeadLetterWire = {
     currency: 'USD',
     request_id: REQUEST_ID_SAMPLE,
   },
-  headers: { 'x-attempt': 14, 'x-request-id': REQUEST_ID_SAMPLE, 'x-failure-reason': 'retry_horizon_passed' },
+  headers: { 'x-attempt': 3, 'x-request-id': REQUEST_ID_SAMPLE, 'x-failure-reason': 'handler_error' },
   dead_lettered_at: '2026-11-30T09:42:05.118Z',
   replayed_at: null,
   replay_outcome: null,
   payment_status: 'processing',
 };
 
+/** A payment the bank refused: failed before it was dead-lettered, so its replay was refused. */
 export const DEAD_LETTER_REPLAYED: DeadLetterWire = {
   ...DEAD_LETTER_WAITING,
   id: 9,
   transaction_id: 4077,
-  reason: 'bank answered 422 invalid_request: amount exceeds the order limit',
+  reason: 'bank_rejected: HTTP 422 invalid_request: amount exceeds the order limit',
   payload: { ...(DEAD_LETTER_WAITING.payload as Record<string, unknown>), transaction_id: 4077 },
-  headers: { 'x-attempt': 1, 'x-request-id': '7d2c9b8a-1e0f-4a3b-8c7d-6e5f4a3b2c1d', 'x-failure-reason': 'bank_4xx' },
+  headers: {
+    'x-attempt': 0,
+    'x-request-id': '7d2c9b8a-1e0f-4a3b-8c7d-6e5f4a3b2c1d',
+    'x-failure-reason': 'bank_rejected: HTTP 422 invalid_request: amount exceeds the order limit',
+  },
   dead_lettered_at: '2026-11-30T08:51:17.660Z',
   replayed_at: '2026-11-30T09:02:44.310Z',
   replay_outcome: 'already_final',
@@ -527,6 +541,13 @@ function error(code: ErrorCode, summary: string, message: string, details?: unkn
   return { code, summary, value };
 }
 
+/** A 409 repair_refused: `details` names the outcome and the audit entry the refusal wrote. */
+function refusal(summary: string, message: string, outcome: string, auditId: number): ErrorExample {
+  return error('repair_refused', summary, message, { outcome, audit_id: auditId });
+}
+
+const BANK_503_TEXT = BANK_503.replace(/\.$/, '');
+
 function fieldError(summary: string, field: string, message: string, reason: string): ErrorExample {
   return error('validation_error', summary, `${field}: ${message}`, [{ field, message, reason }]);
 }
@@ -561,20 +582,72 @@ export const ADMIN_ERROR_EXAMPLES = {
   userNotFound: error('not_found', 'No such user', 'No user 999999.'),
   deadLetterNotFound: error('not_found', 'No such dead letter', 'No dead letter 999999.'),
   keyNotFound: error('not_found', 'No active key with that prefix', 'User 7 has no active key pgk_mvI1Qw.'),
-  paymentFinal: error(
-    'repair_refused',
+  // Refusals: the repair does not apply to the payment as it is now; audited, and nothing changed.
+  reconcileFinal: refusal(
     'The payment is final',
-    'Payment 4180 is already success: a final payment cannot be repaired.',
+    'Payment 4182 is failed already; there is nothing to reconcile.',
+    'already_final',
+    40,
   ),
-  replayFinal: error(
-    'repair_refused',
+  reconcileNeverSent: refusal(
+    'Never sent to the bank',
+    'Payment 4183 was never sent to the bank; retry its submission instead.',
+    'no_order',
+    50,
+  ),
+  reconcileNoOrder: refusal(
+    'The bank holds no order for it',
+    'The bank holds no order for payment 4182 under its order key; retry its submission, or fail it.',
+    'no_order',
+    41,
+  ),
+  reconcileBankDown: refusal(
+    'The bank did not answer',
+    `The bank did not answer about payment 4182 (${BANK_503_TEXT}); nothing was changed.`,
+    'bank_unreachable',
+    42,
+  ),
+  retryFinal: refusal(
+    'The payment is final',
+    'Payment 4182 is failed: a final payment is never sent again.',
+    'already_final',
+    43,
+  ),
+  retryBankHolds: refusal(
+    'The bank already holds its order',
+    'The bank already holds the order of payment 4182: sending it again would change nothing. Reconcile it instead.',
+    'bank_holds_order',
+    44,
+  ),
+  failFinal: refusal(
+    'The payment is final',
+    'Payment 4182 is failed: a final payment is never changed.',
+    'already_final',
+    45,
+  ),
+  failBankHolds: refusal(
+    'The bank holds an order for it',
+    'The bank holds an order for payment 4182 (pending); failing it here would not stop the bank. Reconcile it instead.',
+    'bank_holds_order',
+    46,
+  ),
+  failInFlight: refusal(
+    'A worker may be calling the bank right now',
+    'Payment 4182 was touched by a worker less than 15 s ago and a bank call may be in flight; try again in a minute.',
+    'submission_in_flight',
+    47,
+  ),
+  replayFinal: refusal(
     "The dead letter's payment is final",
-    'Dead letter 9 names payment 4077, which is already failed: there is nothing to re-drive.',
+    'Payment 4077 is failed, so it is not sent again; the dead letter is marked handled.',
+    'already_final',
+    48,
   ),
-  replayTwice: error(
-    'repair_refused',
-    'Replayed already',
-    'Dead letter 9 was already replayed at 2026-11-30T09:02:44.310Z.',
+  replayTwice: refusal(
+    'Handled already',
+    'Dead letter 9 was handled already; nothing was sent again.',
+    'already_replayed',
+    49,
   ),
   loginEmailInvalid: fieldError('email is not an email address', 'email', 'Invalid email address', 'invalid_format'),
   loginUnknownField: error('validation_error', 'A field login does not take', 'body: unknown field: role', [

@@ -267,7 +267,13 @@ const KeyParams = z.strictObject({
     .meta({ description: 'The key prefix the user detail shows.', example: 'pgk_mvI1Qw' }),
 });
 
-const REASON_SAMPLE = 'Stuck in processing for 18 minutes; bank status page shows an outage';
+/** Why an operator would do each repair: the reason goes to the audit log, so the samples give real ones. */
+const REASON_SAMPLES = {
+  reconcile: 'Stuck in processing for 18 minutes; no webhook came',
+  retry: 'Never reached the bank: the worker was restarted mid-outage',
+  fail: 'Bank confirmed by phone it holds no order for 4182',
+  replay: 'Bank back up since 09:40',
+} as const;
 
 export function registerAdmin(registry: OpenAPIRegistry): void {
   registry.registerComponent('securitySchemes', 'OperatorSession', OPERATOR_SECURITY_SCHEME);
@@ -512,6 +518,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
     summary: string;
     description: string;
     examples: Record<string, Example>;
+    refusals: ErrorName[];
   }[] = [
     {
       name: 'reconcile',
@@ -522,33 +529,36 @@ function registerRepairs(registry: OpenAPIRegistry): void {
         settled: { summary: 'The bank says it succeeded: settled', value: REPAIR_RESULTS.reconcile.settled },
         pending: { summary: 'The bank still has it in progress', value: REPAIR_RESULTS.reconcile.pending },
       },
+      refusals: ['reconcileFinal', 'reconcileNeverSent', 'reconcileNoOrder', 'reconcileBankDown'],
     },
     {
       name: 'retry',
       summary: 'Retry submission',
       description:
-        'Queues a `pending` or `processing` payment for the worker again, through the outbox, with a fresh retry horizon; the bank sees the same order key, so it can never place a second order.',
+        'Queues a `pending` or `processing` payment for the worker again, through the outbox, with a fresh retry horizon; the bank sees the same order key, so it can never place a second order. When the bank already holds the order, sending it again would change nothing: reconcile instead.',
       examples: {
         requeued: { summary: 'Queued again', value: REPAIR_RESULTS.retry.requeued },
         alreadyQueued: { summary: 'Already waiting in the outbox', value: REPAIR_RESULTS.retry.alreadyQueued },
       },
+      refusals: ['retryFinal', 'retryBankHolds'],
     },
     {
       name: 'fail',
       summary: 'Fail with a reason',
       description:
-        "Fails a payment that is not final (after the bank confirmed it holds no order): the end user reads a plain failure, the operator's reason is kept as the detail, and a withdrawal's hold is released exactly once, through the settlement path. No repair touches a balance directly.",
+        "Fails a payment that is not final. It first asks the bank, and refuses when the bank holds an order for it (failing here would not stop the bank), when the bank cannot be asked, or when a worker may be calling the bank right now. Otherwise the end user reads a plain failure, the operator's reason is kept as the detail, and a withdrawal's hold is released exactly once, through the settlement path. No repair touches a balance directly.",
       examples: { failed: { summary: 'Failed; the hold released', value: REPAIR_RESULTS.fail.failed } },
+      refusals: ['failFinal', 'failBankHolds', 'failInFlight'],
     },
   ];
   for (const repair of repairs) {
     registry.registerPath({
       ...route(repair.name),
       summary: repair.summary,
-      description: `${repair.description}\n\nNeeds the \`operator\` role and a \`reason\` (kept in the audit log with the outcome). A final payment (\`success\` or \`failed\`) refuses every repair: 409 \`repair_refused\`.`,
+      description: `${repair.description}\n\nNeeds the \`operator\` role and a \`reason\` (kept in the audit log with the outcome). A repair that does not apply to the payment as it is now (a final payment refuses every repair) is 409 \`repair_refused\`: \`details.outcome\` says why and \`details.audit_id\` names the audit entry of the refusal; nothing changed.`,
       tags: TAGS,
       security: session,
-      request: { params: IdParams, body: repairBody() },
+      request: { params: IdParams, body: repairBody(REASON_SAMPLES[repair.name]) },
       responses: responses(
         'session',
         {
@@ -558,12 +568,12 @@ function registerRepairs(registry: OpenAPIRegistry): void {
             repair.examples,
           ),
         },
-        [...CHANGE_ERRORS, 'paymentNotFound', 'paymentFinal'],
+        [...CHANGE_ERRORS, 'paymentNotFound', ...repair.refusals],
       ),
       ...samples({
         method: 'POST',
         path: `/api/v1/admin/payments/${STUCK_PAYMENT.id}/${repair.name}`,
-        body: { reason: REASON_SAMPLE },
+        body: { reason: REASON_SAMPLES[repair.name] },
       }),
     });
   }
@@ -571,10 +581,10 @@ function registerRepairs(registry: OpenAPIRegistry): void {
     ...route('replayDeadLetter'),
     summary: 'Replay a dead letter',
     description:
-      "Re-drives the dead letter's payment through the outbox when it is not final, and records the replay on the dead letter; when the payment is final (or the letter was replayed already) it refuses and says why. Needs the `operator` role and a `reason`; audited.",
+      "Re-drives the dead letter's payment through the outbox when it is not final. When the payment is final (or the letter names none) it refuses with 409 `repair_refused` and says why; either way the letter is marked handled (`replayed_at`, `replay_outcome`), and a handled letter is refused. Needs the `operator` role and a `reason`; audited, refusals included.",
     tags: TAGS,
     security: session,
-    request: { params: IdParams, body: repairBody() },
+    request: { params: IdParams, body: repairBody(REASON_SAMPLES.replay) },
     responses: responses(
       'session',
       {
@@ -587,7 +597,7 @@ function registerRepairs(registry: OpenAPIRegistry): void {
     ...samples({
       method: 'POST',
       path: `/api/v1/admin/dead-letters/${DEAD_LETTER_WAITING.id}/replay`,
-      body: { reason: 'Bank back up since 09:40' },
+      body: { reason: REASON_SAMPLES.replay },
     }),
   });
 }
@@ -700,7 +710,7 @@ function registerUsers(registry: OpenAPIRegistry): void {
   });
 }
 
-function repairBody(reason = REASON_SAMPLE) {
+function repairBody(reason: string) {
   return {
     content: {
       'application/json': {
