@@ -182,6 +182,19 @@ export const API_ENV = z.object({
       'How long a verified API key is cached in memory; a revoked key stops working within this time. 0 ' +
         'checks the database on every request.',
     ),
+  OUTBOX_WAKE_UP_INTERVAL_MS: int(0, 1_000)
+    .default(5)
+    .describe(
+      'Shortest time between two wake-ups (NOTIFY) of the outbox relay from one API process; commits in ' +
+        'between are published by the same wake-up. 0 sends one per round trip (one extra query per create ' +
+        'under load).',
+    ),
+  HISTORY_EXACT_TOTAL_MAX: int(0, 10_000_000)
+    .default(10_000)
+    .describe(
+      'Lists and history count their matches exactly up to this many; past it `total` is the database ' +
+        "planner's estimate, flagged total_is_estimate: true (an exact count reads every matching row).",
+    ),
   AUTH_CACHE_ENTRIES_MAX: int(1, 1_000_000)
     .default(10_000)
     .describe('Verified API keys the cache holds at most; past it the oldest is dropped.'),
@@ -295,6 +308,8 @@ function toConfig(e: Env) {
       countMaxPerUser: e.WEBHOOK_ENDPOINTS_PER_USER_MAX,
       dnsTimeoutMs: e.WEBHOOK_DNS_TIMEOUT_MS,
     },
+    outbox: { wakeUpIntervalMs: e.OUTBOX_WAKE_UP_INTERVAL_MS },
+    history: { exactTotalMax: e.HISTORY_EXACT_TOTAL_MAX },
     health: { timeoutMs: e.HEALTH_CHECK_TIMEOUT_MS },
     auth: {
       cacheTtlMs: e.AUTH_CACHE_TTL_MS,

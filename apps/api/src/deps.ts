@@ -82,9 +82,11 @@ export function buildServices(deps: ApiDeps): Services {
       new WebhookDeliveriesRepository(deps.pool),
       deps.config.webhookEndpoints,
     ),
-    transactions: new TransactionsRepository(deps.pool, (error) =>
-      deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
-    ),
+    transactions: new TransactionsRepository(deps.pool, {
+      onWakeUpError: (error) => deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
+      wakeUpIntervalMs: deps.config.outbox.wakeUpIntervalMs,
+      exactTotalMax: deps.config.history.exactTotalMax,
+    }),
     settlement: new SettlementRepository(deps.pool),
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,

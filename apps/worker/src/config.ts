@@ -222,6 +222,11 @@ function toConfig(e: Env) {
       timeoutMs: e.BANK_TIMEOUT_MS,
       /** Longest bank answer we read; a real order is a few hundred bytes. */
       responseBytesMax: 64 * 1024,
+      /**
+       * Kept-alive connections to the bank at most: a call per message in hand (WORKER_PREFETCH) plus the
+       * reconciler's status checks; more calls wait for a free connection.
+       */
+      socketsMax: e.WORKER_PREFETCH + 16,
     },
     metrics: {
       host: e.WORKER_METRICS_HOST,

@@ -23,6 +23,8 @@ import { InFlight } from './entry-points/amqp/consumers';
 import { createProcessTransactionHandler } from './entry-points/amqp/process-transaction-handler';
 import { AmqpConnection } from './infra/amqp-connection';
 import { AmqpSession } from './infra/amqp-session';
+import type { HttpFetch } from './infra/http-fetch';
+import { createHttpFetch } from './infra/http-fetch';
 import type { Logger } from './infra/logger';
 import { redactUrl } from './infra/logger';
 import { Periodic } from './infra/periodic';
@@ -106,6 +108,8 @@ class PaygateWorker implements Worker {
   readonly #amqp: AmqpConnection;
   readonly #listener: PgListener;
   readonly #timers: Periodic[];
+  /** Kept-alive connections to the bank (unless a test injects its own fetch). */
+  readonly #bankHttp: HttpFetch | undefined;
   #session: AmqpSession | undefined;
   #isStopping = false;
   #stopping: Promise<void> | undefined;
@@ -130,6 +134,10 @@ class PaygateWorker implements Worker {
     this.#records = new WorkerRecords(pool);
     const records = this.#records;
     const workerId = this.workerId;
+    this.#bankHttp =
+      deps.fetch === undefined
+        ? createHttpFetch({ socketsMax: config.bank.socketsMax, responseBytesMax: config.bank.responseBytesMax })
+        : undefined;
     const bank = new BankClient({
       baseUrl: config.bank.url,
       apiKey: config.bank.apiKey,
@@ -140,7 +148,7 @@ class PaygateWorker implements Worker {
           { operation: call.operation, outcome: call.outcome },
           call.latencyMs / 1000,
         ),
-      fetch: deps.fetch,
+      fetch: deps.fetch ?? this.#bankHttp?.fetch,
     });
     const processor = new TransactionProcessor({
       settlement,
@@ -286,6 +294,7 @@ class PaygateWorker implements Worker {
       .close()
       .catch((error: unknown) => logger.warn({ err: error }, 'closing the AMQP connection failed'));
     this.#session = undefined;
+    this.#bankHttp?.close();
     this.metrics.amqpConnected.set(0);
     await this.#records
       .retire(this.workerId, config.heartbeat.forgetAfterMs)

@@ -315,10 +315,14 @@ export const WITHDRAWAL_DETAIL = {
   events: events(WITHDRAWAL_PENDING, 'BNK-2W8R5T1Y', WITHDRAWAL_FAILED_AT, 'failed'),
 };
 
-export function pageOf(items: unknown[], options: { limit: number; total: number; next_cursor: string | null }) {
+export function pageOf(
+  items: unknown[],
+  options: { limit: number; total: number; next_cursor: string | null; total_is_estimate?: boolean },
+) {
   return {
     items,
     total: options.total,
+    total_is_estimate: options.total_is_estimate ?? false,
     limit: options.limit,
     offset: 0,
     has_more: options.next_cursor !== null,

@@ -117,7 +117,7 @@ const PAGINATION = `## Pagination
 pages, newest first:
 
 \`\`\`json
-{ "items": [ … ], "total": 57, "limit": 20, "offset": 0, "has_more": true, "next_cursor": "MTc2NDIyOTMxMjEyMzo0Mg" }
+{ "items": [ … ], "total": 57, "total_is_estimate": false, "limit": 20, "offset": 0, "has_more": true, "next_cursor": "MTc2NDIyOTMxMjEyMzo0Mg" }
 \`\`\`
 
 - \`limit\`: ${PAGE_LIMIT_MIN} to ${PAGE_LIMIT_MAX}, default ${PAGE_LIMIT_DEFAULT}.
@@ -126,7 +126,10 @@ pages, newest first:
   item is skipped or repeated), and as fast on page 1000 as on page 1. With a cursor, \`offset\` is ignored.
 - **Offset**: \`offset=40&limit=20\` skips 40 items, up to ${PAGE_OFFSET_MAX.toLocaleString('en-US')}; simple, but new
   transactions shift the pages.
-- \`total\` is the exact number of items that match the filters; \`has_more\` says whether another page follows.
+- \`total\` is the number of items that match the filters: exact up to \`HISTORY_EXACT_TOTAL_MAX\` (10,000 by
+  default), past it the database's estimate, flagged \`total_is_estimate: true\` (an exact count of a long
+  history would read every row of it on every page). \`has_more\` is always exact: it says whether another
+  page follows.
 - **Filters**: \`status\`, \`type\` (history only), \`created_from\` (inclusive) and \`created_to\` (exclusive),
   each an ISO 8601 date-time with a zone or a date alone, which means that day's start in UTC:
   \`created_from=2026-11-01&created_to=2026-12-01\` is November. An unknown parameter is **422**.`;

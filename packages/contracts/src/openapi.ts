@@ -412,6 +412,15 @@ function registerTransactions(registry: OpenAPIRegistry, kind: 'deposits' | 'wit
               next_cursor: 'MTc2NDIyOTMxMjEyMzo0Mg',
             }),
           },
+          estimatedTotal: {
+            summary: 'A long history: past the exact-count bound, total is an estimate',
+            value: pageOf([isDeposit ? DEPOSIT_SETTLED : { ...WITHDRAWAL_PENDING }], {
+              limit: 1,
+              total: 1_204_330,
+              total_is_estimate: true,
+              next_cursor: 'MTc2NDIyOTMxMjEyMzo0Mg',
+            }),
+          },
         }),
       },
       [...KEY_ERRORS, 'limitTooBig', 'cursorForeign', 'dateInvalid', 'unknownParameter', 'rateLimited'],
