@@ -33,6 +33,8 @@ describe('GET /api/v1/admin/overview', () => {
     expect(bars.filter((bar) => bar.getAttribute('data-series') === 'pending')).toHaveLength(1);
     expect(screen.getByTestId('tile-success-rate')).toHaveTextContent('97.3 %');
     expect(screen.getByTestId('tile-latency')).toHaveTextContent('2.4 s / 9.8 s');
+    expect(screen.getByTestId('latency-p99')).toHaveTextContent('9.8 s');
+    expect(screen.getByTestId('latency-p99')).toHaveClass('nowrap');
     expect(screen.getByTestId('tile-stuck')).toHaveTextContent('4');
     const workers = screen.getAllByTestId('worker');
     expect(workers[1]).toHaveAttribute('data-breaker', 'open');
