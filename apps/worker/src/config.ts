@@ -139,13 +139,28 @@ export const WORKER_ENV = z.object({
   RECONCILE_CONCURRENCY: int(1, 100).default(8).describe('Questions to the bank the reconciler has in flight at once.'),
   RETENTION_INTERVAL_MS: int(10, 7 * 24 * HOUR_MS)
     .default(HOUR_MS)
-    .describe('How often expired idempotency keys (IDEMPOTENCY_TTL_HOURS) and old published outbox rows are deleted.'),
+    .describe(
+      'How often expired idempotency keys (IDEMPOTENCY_TTL_HOURS), old published outbox rows and the ' +
+        "console's old records (*_RETENTION_DAYS) are deleted.",
+    ),
   IDEMPOTENCY_TTL_HOURS: int(1, 24 * 365)
     .default(24)
     .describe(SHARED_ENV_DESCRIPTIONS.IDEMPOTENCY_TTL_HOURS),
   OUTBOX_RETENTION_HOURS: int(1, 24 * 365 * 10)
     .default(168)
     .describe('Published outbox rows older than this are deleted.'),
+  BANK_ATTEMPT_RETENTION_DAYS: int(1, 365 * 10)
+    .default(90)
+    .describe("Bank attempts (a payment's story in the console) older than this are deleted."),
+  DEAD_LETTER_RETENTION_DAYS: int(1, 365 * 10)
+    .default(30)
+    .describe('Dead letters replayed longer ago than this are deleted; ones never replayed are kept.'),
+  LEDGER_CHECK_RETENTION_DAYS: int(1, 365 * 10)
+    .default(30)
+    .describe('Ledger check results older than this are deleted.'),
+  OPERATOR_SESSION_RETENTION_DAYS: int(1, 365)
+    .default(7)
+    .describe('Operator sessions that expired or were revoked longer ago than this are deleted.'),
   RETENTION_BATCH_SIZE: int(1, 100_000).default(1_000).describe('Rows one retention statement deletes at most.'),
   RETENTION_BATCH_COUNT_MAX: int(1, 100_000)
     .default(100)
@@ -261,6 +276,10 @@ function toConfig(e: Env) {
       intervalMs: e.RETENTION_INTERVAL_MS,
       idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
       outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
+      bankAttemptRetentionDays: e.BANK_ATTEMPT_RETENTION_DAYS,
+      deadLetterRetentionDays: e.DEAD_LETTER_RETENTION_DAYS,
+      ledgerCheckRetentionDays: e.LEDGER_CHECK_RETENTION_DAYS,
+      operatorSessionRetentionDays: e.OPERATOR_SESSION_RETENTION_DAYS,
       batchSize: e.RETENTION_BATCH_SIZE,
       batchCountMax: e.RETENTION_BATCH_COUNT_MAX,
     },
