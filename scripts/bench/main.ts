@@ -1,14 +1,16 @@
-// `pnpm bench <api|settle|history|search>`: performance measured side by side with the database's own ceiling.
+// `pnpm bench <api|settle|history|search|webhooks>`: performance measured side by side with the database's own ceiling.
 import { benchApi } from './api';
 import { benchHistory } from './history';
 import { benchSearch } from './search';
 import { benchSettle } from './settle';
+import { benchWebhooks } from './webhooks';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   api: benchApi,
   settle: benchSettle,
   history: benchHistory,
   search: benchSearch,
+  webhooks: benchWebhooks,
 };
 
 const name = process.argv[2] ?? 'api';

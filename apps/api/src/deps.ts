@@ -11,6 +11,8 @@ import {
   SettlementRepository,
   TransactionsRepository,
   UsersRepository,
+  WebhookDeliveriesRepository,
+  WebhookEndpointsRepository,
   WorkerRecords,
 } from '@paygate/db';
 import { BankClient } from '@paygate/payments';
@@ -25,6 +27,7 @@ import { KeyAuthenticator } from './services/authenticate-key';
 import { OperatorReads } from './services/operator-reads';
 import { OperatorRepairs } from './services/operator-repairs';
 import { OperatorSessions } from './services/operator-sessions';
+import { WebhookEndpoints } from './services/webhook-endpoints';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp. */
 export interface ApiDeps {
@@ -48,6 +51,7 @@ export interface Services {
   operatorSessions: OperatorSessions;
   operatorReads: OperatorReads;
   keyAdmin: OperatorKeyAdmin;
+  webhookEndpoints: WebhookEndpoints;
   repairs: OperatorRepairs;
 }
 
@@ -73,6 +77,11 @@ export function buildServices(deps: ApiDeps): Services {
       userRecentPayments: operatorConfig.userRecentPayments,
     }),
     keyAdmin: new OperatorKeyAdmin(deps.pool),
+    webhookEndpoints: new WebhookEndpoints(
+      new WebhookEndpointsRepository(deps.pool),
+      new WebhookDeliveriesRepository(deps.pool),
+      deps.config.webhookEndpoints,
+    ),
     transactions: new TransactionsRepository(deps.pool, {
       onWakeUpError: (error) => deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
       wakeUpIntervalMs: deps.config.outbox.wakeUpIntervalMs,

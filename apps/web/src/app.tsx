@@ -6,6 +6,7 @@ import { RequireAuth } from './components/RequireAuth';
 import type { AppDeps } from './deps';
 import { SettingsContext } from './deps';
 import { DashboardPage } from './pages/DashboardPage';
+import { DevelopersPage } from './pages/DevelopersPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { TransactionDetailPage } from './pages/TransactionDetailPage';
@@ -37,6 +38,7 @@ export function App({ deps }: { deps: AppDeps }) {
               <Route path="deposits/:id" element={<TransactionDetailPage key="deposit" type="deposit" />} />
               <Route path="withdrawals/:id" element={<TransactionDetailPage key="withdrawal" type="withdrawal" />} />
               <Route path="transactions/:id" element={<TransactionResolvePage />} />
+              <Route path="developers" element={<DevelopersPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

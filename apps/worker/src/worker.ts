@@ -11,6 +11,7 @@ import {
   pingDatabase,
   RetentionRepository,
   SettlementRepository,
+  WebhookDeliveriesRepository,
   WorkerRecords,
 } from '@paygate/db';
 import { CircuitBreaker, settlesWithin } from '@paygate/domain';
@@ -38,6 +39,8 @@ import { TransactionProcessor } from './services/process-transaction';
 import { Reconciler } from './services/reconciler';
 import { Retention } from './services/retention';
 import { RetryPolicy } from './services/retry-policy';
+import { createWebhookMetrics } from './infra/webhook-metrics';
+import { WebhookDispatcher } from './services/webhook-dispatcher';
 
 /**
  * The whole worker as one object that starts and stops in-process, so tests run it like main.ts does.
@@ -68,6 +71,7 @@ export interface Worker {
   readonly relay: OutboxRelay;
   readonly reconciler: Reconciler;
   readonly retention: Retention;
+  readonly webhooks: WebhookDispatcher;
   readonly isAmqpConnected: boolean;
   /** Writes the heartbeat now (tests; the timer does it every WORKER_HEARTBEAT_INTERVAL_MS). */
   beat(): Promise<void>;
@@ -94,6 +98,7 @@ class PaygateWorker implements Worker {
   readonly relay: OutboxRelay;
   readonly reconciler: Reconciler;
   readonly retention: Retention;
+  readonly webhooks: WebhookDispatcher;
   readonly #deps: WorkerDeps;
   readonly #outbox: OutboxRepository;
   readonly #records: WorkerRecords;
@@ -174,6 +179,13 @@ class PaygateWorker implements Worker {
       logger,
       options: config.retention,
     });
+    this.webhooks = new WebhookDispatcher({
+      deliveries: new WebhookDeliveriesRepository(pool),
+      metrics: createWebhookMetrics(this.metrics.registry),
+      logger,
+      options: config.webhooks,
+      nowMs,
+    });
     this.relay = this.#createRelay();
     this.#amqp = this.#createAmqpConnection();
     this.#listener = this.#createListener();
@@ -204,6 +216,7 @@ class PaygateWorker implements Worker {
     );
     await this.#listener.start();
     for (const timer of this.#timers) timer.start();
+    this.webhooks.start();
     await this.#amqp.open();
     await this.#refreshGauges().catch((error: unknown) => logger.warn({ err: error }, 'first gauge refresh failed'));
     await this.beat().catch((error: unknown) => logger.warn({ err: error }, 'first heartbeat failed'));
@@ -272,7 +285,10 @@ class PaygateWorker implements Worker {
         { inFlightCount: this.#inFlight.size },
         'shutdown grace ran out with handlers in flight; their messages will be redelivered',
       );
-    await settlesWithin(Promise.all([this.relay.stop(), ...this.#timers.map((timer) => timer.stop())]), remainingMs());
+    await settlesWithin(
+      Promise.all([this.relay.stop(), this.webhooks.stop(), ...this.#timers.map((timer) => timer.stop())]),
+      remainingMs(),
+    );
     await this.#session?.closeChannels(CHANNEL_CLOSE_TIMEOUT_MS);
     await this.#amqp
       .close()
@@ -386,7 +402,11 @@ class PaygateWorker implements Worker {
       reconnectBaseMs: config.database.listenReconnectBaseMs,
       reconnectCapMs: config.database.listenReconnectCapMs,
       logger,
-      onNotification: () => this.relay.trigger(),
+      // A commit that wrote outbox rows wrote transaction events too: their webhook deliveries are due.
+      onNotification: () => {
+        this.relay.trigger();
+        this.webhooks.trigger();
+      },
       // Notifications sent while we were not listening are gone: drain whatever is there.
       onListening: () => this.relay.trigger(),
       random: this.#deps.random,

@@ -248,6 +248,20 @@ To send one by hand against a running gateway, \`pnpm paygate webhook sign --tra
 success\` reads the order from the database and prints a signed, ready \`curl\` command
 (\`--seed-form\` for the seed's form, \`--json\` for the body and the command as JSON).`;
 
+const OUTGOING_WEBHOOKS = `## Outgoing webhooks
+
+Register an endpoint (\`POST /api/v1/webhook-endpoints\`, see **Webhook endpoints**) and Paygate POSTs every
+change of your transactions to it in the [Standard Webhooks](https://www.standardwebhooks.com/) form: the body
+\`{"type": "transaction.updated", "timestamp": "...", "data": <the transaction>}\` and the headers
+\`webhook-id\` (the same on every retry: deduplicate on it), \`webhook-timestamp\` (unix seconds) and
+\`webhook-signature: v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">\`, keyed by the
+base64-decoded part of your secret after \`whsec_\`. Verify with the \`standardwebhooks\` library
+(\`new Webhook(secret).verify(rawBody, headers)\`) or the helpers in the README. Answer 2xx within 10 seconds;
+anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 14 h, and an endpoint that fails for that
+whole schedule is disabled (retrying a delivery enables it again). Delivery is at least once and events may
+arrive out of order: compare \`data.updated_at\`.
+`;
+
 const LIMITS_NOTE = `## Limits
 
 Bodies are JSON only, at most ${REQUEST_BODY_BYTES_MAX / 1024} KiB, uncompressed, nested at most 32 levels; headers
@@ -261,5 +275,6 @@ export const API_GUIDE = [
   PAGINATION,
   RATE_LIMITS,
   WEBHOOKS,
+  OUTGOING_WEBHOOKS,
   LIMITS_NOTE,
 ].join('\n\n');

@@ -15,4 +15,6 @@ export * from './repositories/settlement-repository';
 export * from './repositories/transactions-repository';
 export * from './repositories/user-admin';
 export * from './repositories/users-repository';
+export * from './repositories/webhook-deliveries-repository';
+export * from './repositories/webhook-endpoints-repository';
 export * from './repositories/worker-records';

@@ -53,6 +53,9 @@ describe('runMigrations', () => {
       'transaction_events',
       'transactions',
       'users',
+      'webhook_deliveries',
+      'webhook_delivery_attempts',
+      'webhook_endpoints',
       'webhook_events',
       'worker_heartbeats',
     ]);

@@ -9,6 +9,7 @@ import { buildLimits } from './limits';
 import { systemRouter } from './system-routes';
 import { transactionsRouter } from './transactions-routes';
 import { usersRouter } from './users-routes';
+import { webhookEndpointsRouter } from './webhook-endpoints-routes';
 import { webhookRouter } from './webhook-routes';
 
 /**
@@ -27,6 +28,7 @@ export function router(deps: ApiDeps, services: Services, docs: DocsPage): Route
   api.use('/deposits', transactionsRouter(deps, services, limits, 'deposit', '/deposits'));
   api.use('/withdrawals', transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));
   api.use('/users', usersRouter(services, limits));
+  api.use('/webhook-endpoints', webhookEndpointsRouter(deps, services, limits));
   api.use(limits.client);
 
   const root = Router();
