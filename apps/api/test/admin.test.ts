@@ -14,7 +14,7 @@ import {
   PaymentStoryWire,
   RepairResultWire,
 } from '@paygate/contracts';
-import { OperatorsRepository, SettlementRepository } from '@paygate/db';
+import { OperatorsRepository, SettlementRepository, WebhookDeliveriesRepository } from '@paygate/db';
 import type { OperatorRole, TransactionType } from '@paygate/domain';
 import { BankClient, startProcessing } from '@paygate/payments';
 import { waitFor } from '@paygate/testkit';
@@ -33,6 +33,7 @@ beforeAll(async () => {
   bank = await startTestBank();
   api = await startApi({
     RATE_LIMIT_OPERATOR_LOGIN_FAILURES_PER_EMAIL_PER_MIN: '3',
+    WEBHOOK_ALLOW_PRIVATE_URLS: '127.0.0.0/8',
     BANK_URL: bank.url,
     BANK_API_KEY: TEST_BANK_API_KEY,
   });
@@ -292,6 +293,49 @@ describe('finding payments', () => {
     expect(story.available_repairs).toEqual(['reconcile', 'retry', 'fail']);
     const missing = await asOperator(operator, 'GET', '/api/v1/admin/payments/999999999');
     expect(missing.status).toBe(404);
+  });
+
+  test('when the user has a webhook endpoint, then the story lists each outgoing delivery and its attempts', async () => {
+    const integrator = await givenUser('50.00');
+    const endpoint = await call(api.baseUrl, '/api/v1/webhook-endpoints', {
+      headers: { 'x-api-key': integrator.apiKey },
+      body: { url: 'http://127.0.0.1:9/hook' },
+    });
+    expect(endpoint.status).toBe(201);
+    const deposit = await postDeposit(api, integrator, '4.00');
+    expect(deposit.status).toBe(202);
+    const id = deposit.body.id as number;
+    const storyOf = async () =>
+      PaymentStoryWire.parse((await asOperator(operator, 'GET', `/api/v1/admin/payments/${id}`)).body).story.filter(
+        (entry) => entry.kind === 'delivery',
+      );
+
+    const queued = await storyOf();
+    expect(queued).toHaveLength(1);
+    expect(queued[0]?.title).toContain(`endpoint #${endpoint.body.id} (http://127.0.0.1:9/hook) queued`);
+
+    // The worker's record of an attempt that the receiver refused, as the delivery loop writes it.
+    const { rows } = await api.pool.query<{ id: string }>(
+      `SELECT d.id FROM webhook_deliveries d JOIN transaction_events e ON e.id = d.event_id
+        WHERE e.transaction_id = $1`,
+      [id],
+    );
+    const deliveryId = Number(rows[0]?.id);
+    await new WebhookDeliveriesRepository(api.pool).recordAttempt({
+      deliveryId,
+      endpointId: endpoint.body.id,
+      startedAt: new Date(),
+      durationMs: 42,
+      result: { outcome: 'failed', statusCode: 500, error: 'receiver answered 500', retryDelayS: 5 },
+      scheduleTotalS: 3600,
+    });
+    const attempted = await storyOf();
+    expect(attempted).toHaveLength(1);
+    expect(attempted[0]).toMatchObject({
+      title: `Webhook to endpoint #${endpoint.body.id} (http://127.0.0.1:9/hook) (attempt 1): failed 500 after 42 ms`,
+      detail: 'receiver answered 500',
+      data: { delivery_id: deliveryId, status_code: 500, attempt: 1 },
+    });
   });
 
   test('when opening the overview, then it has the hour of throughput and the current figures', async () => {

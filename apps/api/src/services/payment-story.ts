@@ -6,7 +6,8 @@ import { formatAmount, isTerminal } from '@paygate/domain';
 /**
  * One payment's whole story, in time order, from what each part of the system recorded: the request, each
  * status change, the outbox publish, each bank attempt with its answer and the delay chosen, every bank
- * callback (applied, duplicate or refused), the ledger postings, dead letters and operators' actions.
+ * callback (applied, duplicate or refused), the ledger postings, dead letters, operators' actions and each
+ * outgoing webhook attempt.
  * Pure: the records in, the page's answer out.
  */
 export function buildPaymentStory(records: StoryRecords): PaymentStoryWire {
@@ -139,6 +140,29 @@ export function buildPaymentStory(records: StoryRecords): PaymentStoryWire {
         dead_letter_id: letter.id,
         replayed_at: letter.replayedAt?.toISOString() ?? null,
         replay_outcome: letter.replayOutcome,
+      },
+    });
+  }
+
+  for (const row of records.deliveries) {
+    const target = `endpoint #${row.endpointId} (${row.url})`;
+    const attempt = row.attempt;
+    add(attempt?.startedAt ?? row.createdAt, {
+      kind: 'delivery',
+      title:
+        attempt === null
+          ? `Webhook to ${target} queued, ${row.status === 'pending' ? `first attempt due ${row.nextAttemptAt.toISOString()}` : row.status}`
+          : `Webhook to ${target} (attempt ${attempt.count}): ${attempt.outcome}${attempt.statusCode === null ? '' : ` ${attempt.statusCode}`} after ${durationText(attempt.durationMs)}`,
+      detail: attempt?.error ?? null,
+      data: {
+        delivery_id: row.deliveryId,
+        endpoint_id: row.endpointId,
+        url: row.url,
+        event_id: row.eventId,
+        delivery_status: row.status,
+        attempt: attempt?.count ?? null,
+        status_code: attempt?.statusCode ?? null,
+        duration_ms: attempt?.durationMs ?? null,
       },
     });
   }

@@ -55,6 +55,9 @@ type AdminPaymentRow = TransactionRow & {
   submitted_at: Date | null;
 };
 
+/** A story lists at most this many outgoing-webhook rows (attempts); a payment has a handful per endpoint. */
+const STORY_DELIVERY_ROWS_MAX = 500;
+
 export interface StoryRecords {
   payment: AdminPayment;
   events: {
@@ -120,6 +123,25 @@ export interface StoryRecords {
     reason: string;
     replayedAt: Date | null;
     replayOutcome: string | null;
+  }[];
+  /** Outgoing webhooks (Standard Webhooks) of this payment's events: each attempt, or the delivery alone when
+   *  none was made yet. */
+  deliveries: {
+    deliveryId: number;
+    endpointId: number;
+    url: string;
+    eventId: number;
+    status: string;
+    createdAt: Date;
+    nextAttemptAt: Date;
+    attempt: {
+      count: number;
+      startedAt: Date;
+      durationMs: number;
+      outcome: string;
+      statusCode: number | null;
+      error: string | null;
+    } | null;
   }[];
   audit: {
     id: number;
@@ -269,118 +291,145 @@ export class AdminReads {
   async paymentRecords(id: number): Promise<StoryRecords | undefined> {
     const payment = await this.findPayment(id);
     if (!payment) return undefined;
-    const [events, outbox, bankAttempts, webhooks, rejected, postings, deadLetters, audit] = await Promise.all([
-      this.pool.query<{
-        id: string;
-        created_at: Date;
-        from_status: string | null;
-        to_status: string;
-        cause: string;
-        bank_reference: string | null;
-        error_code: string | null;
-        error_message: string | null;
-        detail: string | null;
-        request_id: string | null;
-      }>(
-        `SELECT id, created_at, from_status, to_status, cause, bank_reference, error_code, error_message, detail, request_id
+    const [events, outbox, bankAttempts, webhooks, rejected, postings, deadLetters, audit, deliveries] =
+      await Promise.all([
+        this.pool.query<{
+          id: string;
+          created_at: Date;
+          from_status: string | null;
+          to_status: string;
+          cause: string;
+          bank_reference: string | null;
+          error_code: string | null;
+          error_message: string | null;
+          detail: string | null;
+          request_id: string | null;
+        }>(
+          `SELECT id, created_at, from_status, to_status, cause, bank_reference, error_code, error_message, detail, request_id
            FROM transaction_events WHERE transaction_id = $1 ORDER BY id`,
-        [id],
-      ),
-      this.pool.query<{ id: string; created_at: Date; published_at: Date | null; publish_attempt_count: number }>(
-        'SELECT id, created_at, published_at, publish_attempt_count FROM outbox WHERE transaction_id = $1 ORDER BY id',
-        [id],
-      ),
-      this.pool.query<{
-        id: string;
-        operation: string;
-        attempt_index: number;
-        started_at: Date;
-        latency_ms: number | null;
-        outcome: string;
-        http_status: number | null;
-        bank_reference: string | null;
-        error: string | null;
-        retry_delay_ms: number | null;
-        request_id: string | null;
-        worker_id: string | null;
-      }>(
-        `SELECT id, operation, attempt_index, started_at, latency_ms, outcome, http_status, bank_reference, error,
+          [id],
+        ),
+        this.pool.query<{ id: string; created_at: Date; published_at: Date | null; publish_attempt_count: number }>(
+          'SELECT id, created_at, published_at, publish_attempt_count FROM outbox WHERE transaction_id = $1 ORDER BY id',
+          [id],
+        ),
+        this.pool.query<{
+          id: string;
+          operation: string;
+          attempt_index: number;
+          started_at: Date;
+          latency_ms: number | null;
+          outcome: string;
+          http_status: number | null;
+          bank_reference: string | null;
+          error: string | null;
+          retry_delay_ms: number | null;
+          request_id: string | null;
+          worker_id: string | null;
+        }>(
+          `SELECT id, operation, attempt_index, started_at, latency_ms, outcome, http_status, bank_reference, error,
                 retry_delay_ms, request_id, worker_id
            FROM bank_attempts WHERE transaction_id = $1 ORDER BY id`,
-        [id],
-      ),
-      this.pool.query<{
-        id: string;
-        received_at: Date;
-        status: string;
-        outcome: string;
-        bank_reference: string;
-        error_message: string | null;
-        request_id: string | null;
-      }>(
-        `SELECT id, received_at, status, outcome, bank_reference, error_message, request_id
+          [id],
+        ),
+        this.pool.query<{
+          id: string;
+          received_at: Date;
+          status: string;
+          outcome: string;
+          bank_reference: string;
+          error_message: string | null;
+          request_id: string | null;
+        }>(
+          `SELECT id, received_at, status, outcome, bank_reference, error_message, request_id
            FROM webhook_events WHERE transaction_id = $1 ORDER BY id`,
-        [id],
-      ),
-      this.pool.query<{
-        id: string;
-        first_received_at: Date;
-        last_received_at: Date;
-        received_count: number;
-        reason: string;
-        payload: unknown;
-        source_address: string | null;
-        request_id: string | null;
-      }>(
-        `SELECT id, first_received_at, last_received_at, received_count, reason, payload, source_address, request_id
+          [id],
+        ),
+        this.pool.query<{
+          id: string;
+          first_received_at: Date;
+          last_received_at: Date;
+          received_count: number;
+          reason: string;
+          payload: unknown;
+          source_address: string | null;
+          request_id: string | null;
+        }>(
+          `SELECT id, first_received_at, last_received_at, received_count, reason, payload, source_address, request_id
            FROM rejected_webhooks WHERE transaction_id = $1 ORDER BY id`,
-        [id],
-      ),
-      this.pool.query<{
-        id: string;
-        created_at: Date;
-        kind: string;
-        debit_account_id: string;
-        debit_kind: string;
-        credit_account_id: string;
-        credit_kind: string;
-        amount: string;
-        currency: string;
-      }>(
-        `SELECT p.id, p.created_at, p.kind, p.debit_account_id, d.kind AS debit_kind, p.credit_account_id,
+          [id],
+        ),
+        this.pool.query<{
+          id: string;
+          created_at: Date;
+          kind: string;
+          debit_account_id: string;
+          debit_kind: string;
+          credit_account_id: string;
+          credit_kind: string;
+          amount: string;
+          currency: string;
+        }>(
+          `SELECT p.id, p.created_at, p.kind, p.debit_account_id, d.kind AS debit_kind, p.credit_account_id,
                 c.kind AS credit_kind, p.amount, p.currency
            FROM ledger_postings p
            JOIN accounts d ON d.id = p.debit_account_id
            JOIN accounts c ON c.id = p.credit_account_id
           WHERE p.transaction_id = $1 ORDER BY p.id`,
-        [id],
-      ),
-      this.pool.query<{
-        id: string;
-        dead_lettered_at: Date;
-        reason: string;
-        replayed_at: Date | null;
-        replay_outcome: string | null;
-      }>(
-        `SELECT id, dead_lettered_at, reason, replayed_at, replay_outcome
+          [id],
+        ),
+        this.pool.query<{
+          id: string;
+          dead_lettered_at: Date;
+          reason: string;
+          replayed_at: Date | null;
+          replay_outcome: string | null;
+        }>(
+          `SELECT id, dead_lettered_at, reason, replayed_at, replay_outcome
            FROM dead_letters WHERE transaction_id = $1 ORDER BY id`,
-        [id],
-      ),
-      this.pool.query<{
-        id: string;
-        at: Date;
-        operator_email: string;
-        action: string;
-        reason: string | null;
-        outcome: string;
-        request_id: string | null;
-      }>(
-        `SELECT a.id, a.at, o.email AS operator_email, a.action, a.reason, a.outcome, a.request_id
+          [id],
+        ),
+        this.pool.query<{
+          id: string;
+          at: Date;
+          operator_email: string;
+          action: string;
+          reason: string | null;
+          outcome: string;
+          request_id: string | null;
+        }>(
+          `SELECT a.id, a.at, o.email AS operator_email, a.action, a.reason, a.outcome, a.request_id
            FROM operator_audit a JOIN operators o ON o.id = a.operator_id
           WHERE a.payment_id = $1 ORDER BY a.id`,
-        [id],
-      ),
-    ]);
+          [id],
+        ),
+        this.pool.query<{
+          delivery_id: string;
+          endpoint_id: string;
+          url: string;
+          event_id: string;
+          status: string;
+          created_at: Date;
+          next_attempt_at: Date;
+          attempt_count: number | null;
+          started_at: Date | null;
+          duration_ms: number | null;
+          outcome: string | null;
+          status_code: number | null;
+          error: string | null;
+        }>(
+          `SELECT d.id AS delivery_id, d.endpoint_id, w.url, d.event_id, d.status, d.created_at, d.next_attempt_at,
+                a.attempt_count, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error
+           FROM transaction_events e
+           JOIN webhook_deliveries d ON d.event_id = e.id
+           JOIN webhook_endpoints w ON w.id = d.endpoint_id
+           LEFT JOIN webhook_delivery_attempts a ON a.delivery_id = d.id
+          WHERE e.transaction_id = $1
+          ORDER BY d.id, a.id
+          LIMIT $2`,
+          [id, STORY_DELIVERY_ROWS_MAX],
+        ),
+      ]);
     return {
       payment,
       events: events.rows.map((row) => ({
@@ -451,6 +500,26 @@ export class AdminReads {
         reason: row.reason,
         replayedAt: row.replayed_at,
         replayOutcome: row.replay_outcome,
+      })),
+      deliveries: deliveries.rows.map((row) => ({
+        deliveryId: toId(row.delivery_id),
+        endpointId: toId(row.endpoint_id),
+        url: row.url,
+        eventId: toId(row.event_id),
+        status: row.status,
+        createdAt: row.created_at,
+        nextAttemptAt: row.next_attempt_at,
+        attempt:
+          row.attempt_count === null || row.started_at === null || row.duration_ms === null || row.outcome === null
+            ? null
+            : {
+                count: row.attempt_count,
+                startedAt: row.started_at,
+                durationMs: row.duration_ms,
+                outcome: row.outcome,
+                statusCode: row.status_code,
+                error: row.error,
+              },
       })),
       audit: audit.rows.map((row) => ({
         id: toId(row.id),
