@@ -7,6 +7,7 @@ import {
   OperatorsRepository,
   SettlementRepository,
   TransactionsRepository,
+  UserSessionsRepository,
   UsersRepository,
 } from '@paygate/db';
 
@@ -19,6 +20,7 @@ import { RateLimiter } from './infra/rate-limiter';
 import { KeyAuthenticator } from './services/authenticate-key';
 import { OperatorReads } from './services/operator-reads';
 import { OperatorSessions } from './services/operator-sessions';
+import { UserSessions } from './services/user-sessions';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp. */
 export interface ApiDeps {
@@ -42,6 +44,8 @@ export interface Services {
   operatorSessions: OperatorSessions;
   operatorReads: OperatorReads;
   keyAdmin: OperatorKeyAdmin;
+  /** The web app's cookie sessions of end users. */
+  userSessions: UserSessions;
 }
 
 export function buildServices(deps: ApiDeps): Services {
@@ -64,6 +68,15 @@ export function buildServices(deps: ApiDeps): Services {
       userRecentPayments: operatorConfig.userRecentPayments,
     }),
     keyAdmin: new OperatorKeyAdmin(deps.pool),
+    userSessions: new UserSessions(
+      new UserSessionsRepository(deps.pool),
+      {
+        idleMs: deps.config.sessions.idleMs,
+        absoluteMs: deps.config.sessions.absoluteMs,
+        touchEveryMs: deps.config.sessions.touchEveryMs,
+      },
+      deps.clock,
+    ),
     transactions: new TransactionsRepository(deps.pool, (error) =>
       deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
     ),

@@ -43,6 +43,11 @@ export const ERROR_EXAMPLES = {
   keyInvalid: error('unauthorized', 'Unknown or revoked API key', 'The API key is invalid or has been revoked.'),
   loginRefused: error('unauthorized', 'Email and key do not belong together', 'The email or API key is not right.'),
   otherUser: error('forbidden', "Another user's id", 'You can only see your own user.'),
+  originNotAllowed: error(
+    'origin_not_allowed',
+    'A cookie request from another site',
+    'Requests that change something must come from the web app (http://localhost:5500, http://127.0.0.1:5500).',
+  ),
   depositNotFound: error('not_found', 'No such deposit of yours', 'No deposit 999.'),
   withdrawalNotFound: error('not_found', 'No such withdrawal of yours', 'No withdrawal 999.'),
   webhookUnknownTransaction: error('not_found', 'Unknown transaction', 'No transaction 999.'),

@@ -33,7 +33,15 @@ import {
   UserIdParams,
   UserTransactionListQuery,
 } from './transactions';
-import { BalanceWire, LoginAnswerWire, LoginBody, LOGIN_MESSAGE } from './users';
+import {
+  BalanceWire,
+  LoginAnswerWire,
+  LoginBody,
+  LOGIN_MESSAGE,
+  LOGOUT_MESSAGE,
+  LogoutAnswerWire,
+  UserWire,
+} from './users';
 import { BankWebhookPayload, WebhookAck } from './webhook';
 
 /**
@@ -196,7 +204,7 @@ function json(description: string, schema: z.ZodType, examples: Record<string, E
   return { description, schema, examples };
 }
 
-const secured: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }];
+const secured: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }, { Session: [] }];
 
 function samples(request: SampleRequest): Pick<RouteConfig, 'x-codeSamples'> {
   return { 'x-codeSamples': codeSamples(request) };
@@ -227,9 +235,17 @@ function register(registry: OpenAPIRegistry): void {
     scheme: 'bearer',
     description: 'The same API key as a Bearer token.',
   });
+  registry.registerComponent('securitySchemes', 'Session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'paygate_session',
+    description:
+      "The web app's session cookie, set by `POST /api/v1/auth/login` (httpOnly, SameSite=Strict, Path=/api). A request that changes something with it must come from an allowed web origin (403 `origin_not_allowed`). It has rate-limit budgets of its own, apart from the same user's API key.",
+  });
   for (const [name, header] of Object.entries(RESPONSE_HEADERS)) registry.registerComponent('headers', name, header);
 
   registerLogin(registry);
+  registerSession(registry);
   for (const kind of ['deposits', 'withdrawals'] as const) registerTransactions(registry, kind);
   registerUsers(registry);
   registerWebhook(registry);
@@ -287,6 +303,51 @@ function registerLogin(registry: OpenAPIRegistry): void {
       path: '/api/v1/auth/login',
       body: { email: 'alice@example.com', api_key: 'pgk_demo_alice_0a1b2c3d4e5f6a7b8c9d' },
     }),
+  });
+}
+
+/** The web app's session: who is logged in, and logging out. */
+function registerSession(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/auth/me',
+    summary: 'Who is logged in',
+    description:
+      'The user of the session cookie (or of the API key). The web app asks it at start to learn whether its cookie is still live.',
+    tags: ['Login'],
+    security: secured,
+    responses: responses(
+      READ,
+      {
+        200: json('The user.', UserWire, {
+          me: {
+            summary: 'Logged in',
+            value: { id: 1, email: 'alice@example.com', currency: 'USD', created_at: '2026-11-27T10:00:00.000Z' },
+          },
+        }),
+      },
+      [...KEY_ERRORS, 'rateLimited'],
+    ),
+    ...samples({ method: 'GET', path: '/api/v1/auth/me', apiKey: true }),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    summary: 'Log out',
+    description:
+      'Ends the session of the `paygate_session` cookie and clears the cookie: 200 whether or not a session was live. An API key is not affected: revoke it with `pnpm paygate key revoke`. Revoking a key also ends every session opened with it.',
+    tags: ['Login'],
+    security: [],
+    responses: responses(
+      LOGIN,
+      {
+        200: json('Logged out; the cookie is cleared.', LogoutAnswerWire, {
+          loggedOut: { summary: 'Logged out', value: { message: LOGOUT_MESSAGE } },
+        }),
+      },
+      ['originNotAllowed', 'rateLimited'],
+    ),
+    ...samples({ method: 'POST', path: '/api/v1/auth/logout' }),
   });
 }
 

@@ -82,9 +82,9 @@ function validator(schema: unknown) {
 }
 
 describe('OpenAPI document', () => {
-  test('when generated, then it is OpenAPI 3.1 with both auth schemes and tagged operations', () => {
+  test('when generated, then it is OpenAPI 3.1 with the auth schemes (key, Bearer, session cookie) and tagged operations', () => {
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual(['ApiKey', 'Bearer']);
+    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual(['ApiKey', 'Bearer', 'Session']);
     for (const { operation, path } of operations) expect((operation as { tags?: string[] }).tags, path).toHaveLength(1);
   });
 

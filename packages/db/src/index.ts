@@ -12,4 +12,5 @@ export type { TransactionSubmission } from './repositories/rows';
 export * from './repositories/settlement-repository';
 export * from './repositories/transactions-repository';
 export * from './repositories/user-admin';
+export * from './repositories/user-sessions-repository';
 export * from './repositories/users-repository';

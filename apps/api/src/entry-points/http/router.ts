@@ -12,7 +12,7 @@ import { usersRouter } from './users-routes';
 import { webhookRouter } from './webhook-routes';
 
 /**
- * Mounts every route; /api/v1 routes other than login require an API key. Every /api/v1 request counts
+ * Mounts every route; /api/v1 routes other than login require an API key or the web app's session cookie. Every /api/v1 request counts
  * against its client's rate limit window: login and unauthenticated requests by address, the rest by user,
  * each route through its own limiter, and an unknown /api/v1 path through the last one below.
  */
@@ -20,10 +20,14 @@ export function router(deps: ApiDeps, services: Services, docs: DocsPage): Route
   const limits = buildLimits(deps, services);
   const api = Router();
   // Routers are mounted at their prefixes, so a request only walks the routes that can match it.
-  api.use('/auth', authRouter(deps, services, limits));
-  // The operator API opens with an operator session only: mounted before the API-key check.
+  // The operator API opens with an operator session only: mounted before the user check.
   api.use('/admin', adminRouter(deps, services));
-  api.use(authenticate(services.authenticator, limits));
+  const userAuth = authenticate(
+    { keys: services.authenticator, sessions: services.userSessions, webOrigins: deps.config.sessions.webOrigins },
+    limits,
+  );
+  api.use('/auth', authRouter(deps, services, limits, userAuth));
+  api.use(userAuth);
   api.use('/deposits', transactionsRouter(deps, services, limits, 'deposit', '/deposits'));
   api.use('/withdrawals', transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));
   api.use('/users', usersRouter(services, limits));
