@@ -202,6 +202,10 @@ describe('the web app against the real stack', () => {
     const { page, errors, close } = await openPage();
     await logIn(page, config);
     expect(await page.evaluate(() => window.sessionStorage.getItem('paygate.session'))).not.toBeNull();
+    // The key is kept nowhere a script can read; the session cookie is httpOnly.
+    const readable = await page.evaluate(() => JSON.stringify(Object.entries(window.sessionStorage)) + document.cookie);
+    expect(readable).not.toContain(config.apiKey);
+    expect(readable).not.toContain('paygate_session=');
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in' }).waitFor();

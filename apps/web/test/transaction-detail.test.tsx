@@ -146,7 +146,7 @@ describe('transaction detail polling', () => {
       'href',
       '/withdrawals/9',
     );
-    expect(server.requests).toHaveLength(1);
+    expect(server.requestsTo('GET', '/api/v1/deposits/9')).toHaveLength(1);
     expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
   });
 });
