@@ -342,6 +342,8 @@ function toConfig(e: Env) {
        * looks back this far for events it has not sent yet. Far above the money functions' statement timeout.
        */
       lookbackMs: 30_000,
+      /** A client that leaves this much of its stream unread is cut off (it resumes with Last-Event-ID). */
+      writeBufferBytesMax: 1_048_576,
     },
     operators: {
       consoleOrigins: e.CONSOLE_ORIGINS,

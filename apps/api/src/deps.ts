@@ -5,7 +5,9 @@ import {
   AdminReads,
   OperatorKeyAdmin,
   OperatorsRepository,
+  EVENTS_CHANNEL,
   SettlementRepository,
+  TransactionEventsRepository,
   TransactionsRepository,
   UserSessionsRepository,
   UsersRepository,
@@ -17,7 +19,9 @@ import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
 import { LocalRateLimiter } from './infra/local-rate-limiter';
 import { RateLimiter } from './infra/rate-limiter';
+import { PgListener } from './infra/pg-listener';
 import { KeyAuthenticator } from './services/authenticate-key';
+import { EventHub } from './services/event-hub';
 import { OperatorReads } from './services/operator-reads';
 import { OperatorSessions } from './services/operator-sessions';
 import { UserSessions } from './services/user-sessions';
@@ -46,12 +50,18 @@ export interface Services {
   keyAdmin: OperatorKeyAdmin;
   /** The web app's cookie sessions of end users. */
   userSessions: UserSessions;
+  /** GET /api/v1/events: this process's streams and its one LISTEN connection. Close it on shutdown. */
+  events: EventHub;
 }
 
 export function buildServices(deps: ApiDeps): Services {
   const operators = new OperatorsRepository(deps.pool);
   const { operators: operatorConfig } = deps.config;
+  const onWakeUpError = (error: unknown) =>
+    deps.logger.warn({ err: error }, 'a wake-up NOTIFY failed; the relay sweep and the streams catch up');
+  const transactions = new TransactionsRepository(deps.pool, onWakeUpError);
   return {
+    events: buildEventHub(deps, transactions),
     operators,
     operatorSessions: new OperatorSessions(
       operators,
@@ -77,10 +87,8 @@ export function buildServices(deps: ApiDeps): Services {
       },
       deps.clock,
     ),
-    transactions: new TransactionsRepository(deps.pool, (error) =>
-      deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
-    ),
-    settlement: new SettlementRepository(deps.pool),
+    transactions,
+    settlement: new SettlementRepository(deps.pool, onWakeUpError),
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,
       cacheEntriesMax: deps.config.auth.cacheEntriesMax,
@@ -92,4 +100,33 @@ export function buildServices(deps: ApiDeps): Services {
     }),
     localLimiter: new LocalRateLimiter({ windowMs: deps.config.rateLimit.windowMs }),
   };
+}
+
+function buildEventHub(deps: ApiDeps, transactions: TransactionsRepository): EventHub {
+  const { events } = deps.config;
+  return new EventHub(
+    new TransactionEventsRepository(deps.pool),
+    (userId) => transactions.balance(userId),
+    (hub) =>
+      new PgListener({
+        connectionString: deps.config.database.url,
+        channel: EVENTS_CHANNEL,
+        applicationName: 'paygate-api-events',
+        connectionTimeoutMs: deps.config.database.connectionTimeoutMs,
+        reconnectBaseMs: 500,
+        reconnectCapMs: 10_000,
+        logger: deps.logger,
+        onNotification: (payload) => void hub.wake(payload),
+        onListening: () => hub.sweep(),
+      }),
+    {
+      streamsPerUserMax: events.streamsPerUserMax,
+      streamsMax: events.streamsMax,
+      heartbeatMs: events.heartbeatMs,
+      pageMax: events.replayMax,
+      lookbackMs: events.lookbackMs,
+      writeBufferBytesMax: events.writeBufferBytesMax,
+    },
+    deps.logger,
+  );
 }

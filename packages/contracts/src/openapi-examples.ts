@@ -200,6 +200,21 @@ export const ERROR_EXAMPLES = {
     { field: 'status', message: 'Invalid option: expected one of "success"|"failed"', reason: 'invalid_value' },
   ]),
 
+  lastEventIdInvalid: error(
+    'validation_error',
+    'Last-Event-ID is not an event id',
+    'Last-Event-ID must be the id of an event this stream sent.',
+  ),
+  tooManyStreams: {
+    code: 'rate_limit_exceeded',
+    summary: 'Too many open streams for this user',
+    value: {
+      error: 'rate_limit_exceeded',
+      message: 'Too many requests. Please try again later.',
+      retry_after: 10,
+      request_id: REQUEST_ID_SAMPLE,
+    },
+  },
   rateLimited: {
     code: 'rate_limit_exceeded',
     summary: 'Too many requests',

@@ -150,7 +150,7 @@ interface Success {
   description: string;
   schema: z.ZodType;
   examples: Record<string, Example>;
-  mediaType?: 'application/json' | 'text/html' | 'text/plain';
+  mediaType?: 'application/json' | 'text/html' | 'text/plain' | 'text/event-stream';
 }
 
 /**
@@ -246,6 +246,7 @@ function register(registry: OpenAPIRegistry): void {
 
   registerLogin(registry);
   registerSession(registry);
+  registerEvents(registry);
   for (const kind of ['deposits', 'withdrawals'] as const) registerTransactions(registry, kind);
   registerUsers(registry);
   registerWebhook(registry);
@@ -348,6 +349,50 @@ function registerSession(registry: OpenAPIRegistry): void {
       ['originNotAllowed', 'rateLimited'],
     ),
     ...samples({ method: 'POST', path: '/api/v1/auth/logout' }),
+  });
+}
+
+/** The live stream of a user's changes. */
+function registerEvents(registry: OpenAPIRegistry): void {
+  const settled = JSON.stringify({ ...DEPOSIT_PENDING, status: 'success', bank_reference: 'BNK-9F3K2Q7M' });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/events',
+    summary: 'Live updates (Server-Sent Events)',
+    description: [
+      "A `text/event-stream` of your own changes, as they commit: `transaction.updated` (its `id:` is the change's event id; `data:` is the transaction exactly as `GET /api/v1/deposits/{id}` answers it, without the audit events) and `balance.updated` (`data:` as `GET /api/v1/users/{user_id}/balance`; no id). Every stream starts with a `balance.updated`.",
+      'Resume after a dropped connection with the `Last-Event-ID` header (browsers send it by themselves) or `?last_event_id=`: the changes after that id are replayed from the database, in order, then the stream goes on live. A comment line (`: heartbeat`) comes every `EVENTS_HEARTBEAT_S` seconds while nothing happens. The stream ends when the session or key that opened it ends.',
+      'At most `EVENTS_STREAMS_PER_USER_MAX` open streams per user and api process (429 beyond). Works with the API key or the web session cookie.',
+    ].join('\n\n'),
+    tags: ['Users'],
+    security: secured,
+    request: {
+      query: z.object({
+        last_event_id: z
+          .string()
+          .regex(/^\d{1,15}$/)
+          .optional()
+          .meta({ description: 'Replay the changes after this event id (as the Last-Event-ID header).' }),
+      }),
+    },
+    responses: responses(
+      READ,
+      {
+        200: {
+          description: 'The stream; it stays open.',
+          schema: z.string(),
+          mediaType: 'text/event-stream',
+          examples: {
+            stream: {
+              summary: 'A deposit settles',
+              value: `retry: 2000\n\nevent: balance.updated\ndata: {"user_id":1,"balance":"1000.00","available_balance":"1000.00","currency":"USD"}\n\nid: 1043\nevent: transaction.updated\ndata: ${settled}\n\nevent: balance.updated\ndata: {"user_id":1,"balance":"1100.50","available_balance":"1100.50","currency":"USD"}\n\n: heartbeat\n\n`,
+            },
+          },
+        },
+      },
+      [...KEY_ERRORS, 'lastEventIdInvalid', 'tooManyStreams'],
+    ),
+    ...samples({ method: 'GET', path: '/api/v1/events', apiKey: true }),
   });
 }
 
@@ -815,6 +860,8 @@ export function buildOpenApiDocument(options: { version?: string; serverUrl?: st
 /** The endpoints of DESIGN.md's HTTP contract; a test checks each is documented. */
 export const DESIGN_ENDPOINTS: EndpointSpec[] = [
   { method: 'post', path: '/api/v1/auth/login' },
+  { method: 'post', path: '/api/v1/auth/logout' },
+  { method: 'get', path: '/api/v1/events' },
   { method: 'post', path: '/api/v1/deposits' },
   { method: 'get', path: '/api/v1/deposits/{id}' },
   { method: 'get', path: '/api/v1/deposits' },

@@ -1,6 +1,7 @@
 import type { TransactionStatus } from '@paygate/domain';
 
 import type { Pool } from '../pool';
+import { EventsWakeUp } from './events-wake-up';
 import type { SubmissionRow, TransactionSubmission } from './rows';
 import { SUBMISSION_COLUMNS, toId, toStatus, toSubmission, TRANSACTION_COLUMNS } from './rows';
 
@@ -47,9 +48,20 @@ export interface WebhookApplyResult {
   reason: WebhookRejectionReason | null;
 }
 
-/** The state changes of the asynchronous half: each is one conditional, idempotent statement. */
+/**
+ * The state changes of the asynchronous half: each is one conditional, idempotent statement. After one that
+ * changed a transaction commits, the api processes' event streams are told (a NOTIFY outside the money
+ * functions; see EventsWakeUp).
+ */
 export class SettlementRepository {
-  constructor(private readonly pool: Pool) {}
+  private readonly eventsWakeUp: EventsWakeUp;
+
+  constructor(
+    private readonly pool: Pool,
+    onWakeUpError?: (error: unknown) => void,
+  ) {
+    this.eventsWakeUp = new EventsWakeUp(pool, onWakeUpError);
+  }
 
   /**
    * pending -> processing (minting the bank order key); `moved` is false when someone else already moved it
@@ -66,6 +78,7 @@ export class SettlementRepository {
     );
     const row = rows[0];
     if (!row) return undefined;
+    if (row.moved) this.eventsWakeUp.poke(input.transactionId);
     return { moved: row.moved, submission: toSubmission(row) };
   }
 
@@ -95,6 +108,7 @@ export class SettlementRepository {
     );
     const row = rows[0];
     if (!row) throw new Error('paygate_settle_transaction returned no row');
+    if (row.outcome === 'applied') this.eventsWakeUp.poke(settlement.transactionId);
     return { outcome: row.outcome, status: row.status === null ? null : toStatus(row.status) };
   }
 
@@ -127,6 +141,7 @@ export class SettlementRepository {
     );
     const row = rows[0];
     if (!row) throw new Error('paygate_apply_bank_webhook returned no row');
+    if (row.outcome === 'applied') this.eventsWakeUp.poke(record.transactionId);
     return { outcome: row.outcome, status: row.status === null ? null : toStatus(row.status), reason: row.reason };
   }
 

@@ -6,6 +6,7 @@ import { adminRouter } from './admin/admin-router';
 import { authRouter } from './auth-routes';
 import type { DocsPage } from './docs-page';
 import { buildLimits } from './limits';
+import { eventsRouter } from './events-routes';
 import { systemRouter } from './system-routes';
 import { transactionsRouter } from './transactions-routes';
 import { usersRouter } from './users-routes';
@@ -31,6 +32,7 @@ export function router(deps: ApiDeps, services: Services, docs: DocsPage): Route
   api.use('/deposits', transactionsRouter(deps, services, limits, 'deposit', '/deposits'));
   api.use('/withdrawals', transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));
   api.use('/users', usersRouter(services, limits));
+  api.use('/events', eventsRouter(services, limits));
   api.use(limits.client);
 
   const root = Router();
