@@ -7,9 +7,9 @@ import { useUser } from '../session/session';
 import { CreateTransactionForm } from '../transactions/CreateTransactionForm';
 
 /**
- * Balance, quick deposit and withdrawal, and the 10 latest transactions. Nothing here polls: the API
- * allows 10 balance and 20 history reads a minute, so data is refetched after a submission, on window
- * focus once it is older than the stale time, or when the person presses "Refresh".
+ * Balance, quick deposit and withdrawal, and the 10 latest transactions. They follow the live stream
+ * (live/live.tsx): a deposit's row, its confirmation and the balance change as the bank settles it. Only
+ * while the stream is down do they poll, slowly; "Refresh" reads again at once.
  */
 export function DashboardPage() {
   const user = useUser();
