@@ -23,7 +23,8 @@ afterEach(async () => {
 describe('login', () => {
   test('when the email and key are right, then the key is stored nowhere, calls carry no key, and the dashboard opens', async () => {
     server = await startLocalServer((request) => {
-      if (request.path === '/api/v1/auth/login') return { status: 200, body: ALICE };
+      if (request.path === '/api/v1/auth/login')
+        return { status: 200, body: { ...ALICE, user_id: ALICE.id, api_key: ALICE_KEY, message: 'Login successful' } };
       if (request.path.endsWith('/balance')) return { status: 200, body: balance() };
       return { status: 200, body: page([]) };
     });

@@ -72,7 +72,10 @@ export function SessionProvider({ deps, children }: { deps: AppDeps; children: R
   }, [api, deps.storage]);
 
   const logIn = useCallback(
-    (user: UserWire) => {
+    (answer: UserWire) => {
+      // Login's answer also echoes the API key (for the seed's clients): keep only the user's own fields.
+      const { id, email, currency, created_at } = answer;
+      const user: UserWire = { id, email, currency, created_at };
       queryClient.clear();
       writeSession(deps.storage, { user });
       setState({ user, notice: null, checking: false });

@@ -21,8 +21,10 @@ export function readSession(storage: Storage): StoredSession | null {
   return session;
 }
 
+/** Only the user's four fields: login's answer also echoes the key (for the seed's clients), never kept. */
 export function writeSession(storage: Storage, session: StoredSession): void {
-  storage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ user: session.user }));
+  const { id, email, currency, created_at } = session.user;
+  storage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ user: { id, email, currency, created_at } }));
 }
 
 export function clearSession(storage: Storage): void {
