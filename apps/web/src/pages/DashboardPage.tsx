@@ -1,4 +1,4 @@
-import { amountTextToMinor, formatAmountText, formatMinor, formatTime, ProblemAlert, problemOf } from '@paygate/ui';
+import { amountTextToMinor, formatAmountText, formatMinor, formatTimeZone, ProblemAlert, problemOf } from '@paygate/ui';
 import { Link } from 'react-router';
 
 import { TransactionTable } from '../components/TransactionTable';
@@ -82,7 +82,7 @@ function BalanceCard({ userId }: { userId: number }) {
           <p className="muted balance__note" data-testid="balance-held">
             <HeldExplanation balance={data.balance} available={data.available_balance} currency={data.currency} />
           </p>
-          <p className="muted balance__updated">Updated at {formatTime(new Date(balance.dataUpdatedAt))}</p>
+          <p className="muted balance__updated">Updated at {formatTimeZone(new Date(balance.dataUpdatedAt))}</p>
         </>
       )}
     </section>
