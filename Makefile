@@ -11,8 +11,11 @@ COMPOSE ?= $(shell if docker compose version >/dev/null 2>&1; then echo "docker 
 # The optional services, so that `down` and `clean` remove them too when they were started.
 ALL_PROFILES := --profile monitoring --profile tools
 BENCH ?= api
+# `make operator`: the console's operator to create (the password is generated and shown once).
+EMAIL ?= ops@example.com
+ROLE ?= operator
 
-.PHONY: help up down build migrate seed test lint logs shell clean monitoring start test-local lint-local bench
+.PHONY: help up down build migrate seed operator test lint logs shell clean monitoring start test-local lint-local bench
 
 help: ## Show this list
 	@echo "Usage: make <target>    (make help: this list)"
@@ -26,7 +29,7 @@ help: ## Show this list
 # The targets that run Docker Compose. Asked for without Docker, make says so in one line and exits
 # non-zero before running anything (docker-compose v1 answers a missing engine with a Python traceback of a
 # hundred lines). `make`, `make help` and the local targets never look for Docker.
-DOCKER_TARGETS := up down build migrate seed test lint logs shell clean monitoring
+DOCKER_TARGETS := up down build migrate seed operator test lint logs shell clean monitoring
 LOCAL_HINT := use the local targets instead (make start, make test-local, make lint-local)
 ifneq ($(filter $(DOCKER_TARGETS),$(MAKECMDGOALS)),)
 ifeq ($(COMPOSE),)
@@ -37,15 +40,15 @@ $(error make $(MAKECMDGOALS): no Docker engine is running ('docker info' failed)
 endif
 endif
 
-up: ## Build if needed and start all services (web :5500, api :8000, bank :8001, RabbitMQ UI :15672)
+up: ## Build if needed and start all services (web :5500, console :5600, api :8000, bank :8001, RabbitMQ UI :15672)
 	$(COMPOSE) up -d --build
-	@echo "web http://localhost:5500  api http://localhost:8000 (docs /docs)  RabbitMQ UI http://localhost:15672 (guest/guest)"
-	@echo "next: make seed (demo users of CREDENTIALS.md), make logs"
+	@echo "web http://localhost:5500  console http://localhost:5600  api http://localhost:8000 (docs /docs)  RabbitMQ UI http://localhost:15672 (guest/guest)"
+	@echo "next: make seed (demo users of CREDENTIALS.md), make operator (the console's first operator), make logs"
 
 down: ## Stop all services (data volumes are kept)
 	$(COMPOSE) $(ALL_PROFILES) down --remove-orphans
 
-build: ## Build the Docker images (api, worker, bank-sim, web)
+build: ## Build the Docker images (api, worker, bank-sim, web, console)
 	$(COMPOSE) build
 
 migrate: ## Run database migrations (the one-shot migrate service; `up` runs it too)
@@ -53,6 +56,10 @@ migrate: ## Run database migrations (the one-shot migrate service; `up` runs it 
 
 seed: ## Seed the demo users alice, bob and charlie (see CREDENTIALS.md)
 	$(COMPOSE) exec -T api node dist/cli/seed.js
+
+# stdin from /dev/null: with nothing piped, the CLI generates the password and prints it once.
+operator: ## Create an operator of the console (EMAIL=ops@example.com ROLE=operator|viewer); prints its password once
+	$(COMPOSE) exec -T api node dist/cli/main.js operator create --email $(EMAIL) --role $(ROLE) </dev/null
 
 test: ## Run the test suite in a container against the stack's PostgreSQL, RabbitMQ and Redis
 	$(COMPOSE) --profile tools run --rm toolbox pnpm test

@@ -1,9 +1,15 @@
-// `pnpm bench <api|settle|history>`: performance measured side by side with the database's own ceiling.
+// `pnpm bench <api|settle|history|search>`: performance measured side by side with the database's own ceiling.
 import { benchApi } from './api';
 import { benchHistory } from './history';
+import { benchSearch } from './search';
 import { benchSettle } from './settle';
 
-const BENCHES: Record<string, () => Promise<void>> = { api: benchApi, settle: benchSettle, history: benchHistory };
+const BENCHES: Record<string, () => Promise<void>> = {
+  api: benchApi,
+  settle: benchSettle,
+  history: benchHistory,
+  search: benchSearch,
+};
 
 const name = process.argv[2] ?? 'api';
 const bench = BENCHES[name];

@@ -320,7 +320,6 @@ function toConfig(e: Env) {
       // The demo keys of `pnpm db:seed` are public (CREDENTIALS.md); in production they open nothing.
       demoKeysAllowed: e.NODE_ENV !== 'production',
     },
-    bank: { url: e.BANK_URL, apiKey: e.BANK_API_KEY, timeoutMs: e.BANK_TIMEOUT_MS },
     sessions: {
       webOrigins: e.WEB_ORIGINS,
       idleMs: e.SESSION_IDLE_MIN * 60_000,
@@ -345,6 +344,13 @@ function toConfig(e: Env) {
       /** A client that leaves this much of its stream unread is cut off (it resumes with Last-Event-ID). */
       writeBufferBytesMax: 1_048_576,
     },
+    bank: {
+      url: e.BANK_URL.replace(/\/+$/, ''),
+      apiKey: e.BANK_API_KEY,
+      timeoutMs: e.BANK_TIMEOUT_MS,
+      /** Longest bank answer read (an operator's "reconcile now"); a real order is a few hundred bytes. */
+      responseBytesMax: 64 * 1024,
+    },
     operators: {
       consoleOrigins: e.CONSOLE_ORIGINS,
       sessionIdleMs: e.OPERATOR_SESSION_IDLE_MIN * 60_000,
@@ -361,6 +367,9 @@ function toConfig(e: Env) {
       userRecentPayments: 10,
       // Workers beat every few seconds (WORKER_HEARTBEAT_INTERVAL_MS); silent this long, one is shown dead.
       workerAliveWithinMs: 30_000,
+      // An operator's fail is refused while a worker may still be talking to the bank about the payment: it
+      // touched it within two bank timeouts (BANK_TIMEOUT_MS is shared with the worker) plus a margin.
+      failQuietMs: 2 * e.BANK_TIMEOUT_MS + 5_000,
     },
   };
 }

@@ -3,15 +3,20 @@ import type { Redis } from 'ioredis';
 import type { Pool } from '@paygate/db';
 import {
   AdminReads,
+  LedgerChecks,
   OperatorKeyAdmin,
   OperatorsRepository,
   EVENTS_CHANNEL,
+  OutboxWakeUp,
+  RepairsRepository,
   SettlementRepository,
   TransactionEventsRepository,
   TransactionsRepository,
   UserSessionsRepository,
   UsersRepository,
+  WorkerRecords,
 } from '@paygate/db';
+import { BankClient } from '@paygate/payments';
 
 import type { ApiConfig } from './config';
 import type { AmqpProbe } from './infra/amqp-probe';
@@ -23,6 +28,7 @@ import { PgListener } from './infra/pg-listener';
 import { KeyAuthenticator } from './services/authenticate-key';
 import { EventHub } from './services/event-hub';
 import { OperatorReads } from './services/operator-reads';
+import { OperatorRepairs } from './services/operator-repairs';
 import { OperatorSessions } from './services/operator-sessions';
 import { UserSessions } from './services/user-sessions';
 
@@ -52,6 +58,7 @@ export interface Services {
   userSessions: UserSessions;
   /** GET /api/v1/events: this process's streams and its one LISTEN connection. Close it on shutdown. */
   events: EventHub;
+  repairs: OperatorRepairs;
 }
 
 export function buildServices(deps: ApiDeps): Services {
@@ -60,8 +67,10 @@ export function buildServices(deps: ApiDeps): Services {
   const onWakeUpError = (error: unknown) =>
     deps.logger.warn({ err: error }, 'a wake-up NOTIFY failed; the relay sweep and the streams catch up');
   const transactions = new TransactionsRepository(deps.pool, onWakeUpError);
+  const adminReads = new AdminReads(deps.pool);
   return {
     events: buildEventHub(deps, transactions),
+    repairs: buildRepairs(deps, adminReads),
     operators,
     operatorSessions: new OperatorSessions(
       operators,
@@ -72,7 +81,7 @@ export function buildServices(deps: ApiDeps): Services {
       },
       deps.clock,
     ),
-    operatorReads: new OperatorReads(new AdminReads(deps.pool), operators, {
+    operatorReads: new OperatorReads(adminReads, operators, {
       stuckAfterS: operatorConfig.stuckAfterS,
       workerAliveWithinMs: operatorConfig.workerAliveWithinMs,
       userRecentPayments: operatorConfig.userRecentPayments,
@@ -129,4 +138,27 @@ function buildEventHub(deps: ApiDeps, transactions: TransactionsRepository): Eve
     },
     deps.logger,
   );
+}
+
+/** Repairs ask the bank themselves ("reconcile now"), as the merchant, like the worker does. */
+function buildRepairs(deps: ApiDeps, reads: AdminReads): OperatorRepairs {
+  const { bank, operators } = deps.config;
+  const wakeUp = new OutboxWakeUp(deps.pool, (error) =>
+    deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
+  );
+  return new OperatorRepairs({
+    repairs: new RepairsRepository(deps.pool),
+    reads,
+    bank: new BankClient({
+      baseUrl: bank.url,
+      apiKey: bank.apiKey,
+      timeoutMs: bank.timeoutMs,
+      responseBytesMax: bank.responseBytesMax,
+    }),
+    attempts: new WorkerRecords(deps.pool),
+    ledger: new LedgerChecks(deps.pool),
+    metrics: deps.metrics,
+    wakeOutbox: () => wakeUp.poke(),
+    failQuietMs: operators.failQuietMs,
+  });
 }

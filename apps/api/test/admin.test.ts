@@ -5,21 +5,42 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { AdminPaymentPage, AdminUserDetailWire, AuditPage, OverviewWire, PaymentStoryWire } from '@paygate/contracts';
-import { OperatorsRepository } from '@paygate/db';
-import type { OperatorRole } from '@paygate/domain';
+import {
+  AdminPaymentPage,
+  AdminUserDetailWire,
+  AuditPage,
+  LedgerCheckWire,
+  OverviewWire,
+  PaymentStoryWire,
+  RepairResultWire,
+} from '@paygate/contracts';
+import { OperatorsRepository, SettlementRepository } from '@paygate/db';
+import type { OperatorRole, TransactionType } from '@paygate/domain';
+import { BankClient, startProcessing } from '@paygate/payments';
+import { waitFor } from '@paygate/testkit';
 
 import { hashOperatorPassword } from '../src/services/operator-passwords';
 import type { Answer, TestApi, TestUser } from './setup/api';
-import { call, getAs, givenUser, postDeposit, startApi } from './setup/api';
+import { call, getAs, givenUser, postDeposit, postWithdrawal, startApi, walletOf } from './setup/api';
+import type { TestBank } from './setup/bank';
+import { startTestBank, TEST_BANK_API_KEY } from './setup/bank';
 
 const CONSOLE_ORIGIN = 'http://localhost:5600';
 
 let api: TestApi;
+let bank: TestBank;
 beforeAll(async () => {
-  api = await startApi({ RATE_LIMIT_OPERATOR_LOGIN_FAILURES_PER_EMAIL_PER_MIN: '3' });
+  bank = await startTestBank();
+  api = await startApi({
+    RATE_LIMIT_OPERATOR_LOGIN_FAILURES_PER_EMAIL_PER_MIN: '3',
+    BANK_URL: bank.url,
+    BANK_API_KEY: TEST_BANK_API_KEY,
+  });
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  await bank.stop();
+});
 
 interface Operator {
   email: string;
@@ -132,6 +153,7 @@ describe('who may open the operator API', () => {
     '/api/v1/admin/users',
     '/api/v1/admin/users/1',
     '/api/v1/admin/audit',
+    '/api/v1/admin/ledger',
   ];
 
   test('when no session is sent, then every route is 401', async () => {
@@ -343,3 +365,237 @@ describe("a user's keys", () => {
     ]);
   });
 });
+
+describe('repairs', () => {
+  let operator: Operator;
+  let viewer: Operator;
+  beforeAll(async () => {
+    operator = await givenOperator('operator');
+    viewer = await givenOperator('viewer');
+  });
+
+  test('when a stuck processing deposit was settled at the bank but its webhook never came, then reconcile settles it once and audits it', async () => {
+    const user = await givenUser('0.00');
+    const id = await givenSubmitted(user, 'deposit', '25.00');
+    await waitForBankStatus(id, 'success');
+
+    const answer = await asOperator(operator, 'POST', `/api/v1/admin/payments/${id}/reconcile`, {
+      reason: 'webhook never arrived',
+    });
+
+    expect(answer.status).toBe(200);
+    const result = RepairResultWire.parse(answer.body);
+    expect(result).toMatchObject({
+      action: 'reconcile',
+      outcome: 'settled_success',
+      payment: { id, status: 'success' },
+    });
+    expect(await walletOf(api.pool, user.id)).toEqual({ balanceMinor: '2500', heldMinor: '0' });
+    const audit = await auditOf(operator, `payment_id=${id}`);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        id: result.audit_id,
+        action: 'reconcile',
+        outcome: 'settled_success',
+        reason: 'webhook never arrived',
+        operator_email: operator.email,
+      }),
+    ]);
+    const story = PaymentStoryWire.parse((await asOperator(operator, 'GET', `/api/v1/admin/payments/${id}`)).body);
+    expect(story.available_repairs).toEqual([]);
+    expect(story.story.filter((entry) => entry.kind === 'bank_attempt')).toHaveLength(1);
+    expect(story.story.map((entry) => entry.kind)).toContain('operator_action');
+  });
+
+  test('when a payment is final, then every repair is refused with 409 repair_refused, audited, and nothing changes', async () => {
+    const user = await givenUser('0.00');
+    const id = await givenSubmitted(user, 'deposit', '5.00');
+    await waitForBankStatus(id, 'success');
+    await asOperator(operator, 'POST', `/api/v1/admin/payments/${id}/reconcile`, { reason: 'settle it first' });
+    const before = await walletOf(api.pool, user.id);
+
+    for (const action of ['reconcile', 'retry', 'fail'] as const) {
+      const answer = await asOperator(operator, 'POST', `/api/v1/admin/payments/${id}/${action}`, {
+        reason: `try ${action} on a final payment`,
+      });
+      expect({ action, status: answer.status, error: answer.body.error }).toEqual({
+        action,
+        status: 409,
+        error: 'repair_refused',
+      });
+      expect(answer.body.details).toMatchObject({ outcome: 'already_final', audit_id: expect.any(Number) });
+      expect(answer.body.message).toMatch(/success/);
+    }
+    expect(await walletOf(api.pool, user.id)).toEqual(before);
+    const audit = await auditOf(operator, `payment_id=${id}`);
+    expect(audit.map((entry) => [entry.action, entry.outcome])).toEqual([
+      ['fail', 'already_final'],
+      ['retry', 'already_final'],
+      ['reconcile', 'already_final'],
+      ['reconcile', 'settled_success'],
+    ]);
+  });
+
+  test('when an operator fails a pending withdrawal with a reason, then its hold is released exactly once', async () => {
+    const user = await givenUser('50.00');
+    const created = await postWithdrawal(api, user, '20.00');
+    expect(created.status).toBe(202);
+    const id = created.body.id as number;
+    expect(await walletOf(api.pool, user.id)).toEqual({ balanceMinor: '5000', heldMinor: '2000' });
+
+    const failed = await asOperator(operator, 'POST', `/api/v1/admin/payments/${id}/fail`, {
+      reason: 'customer asked to cancel',
+    });
+    const again = await asOperator(operator, 'POST', `/api/v1/admin/payments/${id}/fail`, {
+      reason: 'customer asked to cancel',
+    });
+
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({ action: 'fail', outcome: 'failed', payment: { status: 'failed' } });
+    expect(failed.body.payment.error_code).toBe('operator_failed');
+    expect(again.status).toBe(409);
+    expect(await walletOf(api.pool, user.id)).toEqual({ balanceMinor: '5000', heldMinor: '0' });
+    const balance = await getAs(api, user, `/api/v1/users/${user.id}/balance`);
+    expect(balance.body).toMatchObject({ balance: '50.00', available_balance: '50.00' });
+  });
+
+  test('when a pending payment is retried, then a new message is queued once; a second retry queues none', async () => {
+    const user = await givenUser('0.00');
+    const id = (await postDeposit(api, user, '3.00')).body.id as number;
+    await api.pool.query('UPDATE outbox SET published_at = now() WHERE transaction_id = $1', [id]);
+
+    const first = await asOperator(operator, 'POST', `/api/v1/admin/payments/${id}/retry`, { reason: 'lost message' });
+    const second = await asOperator(operator, 'POST', `/api/v1/admin/payments/${id}/retry`, { reason: 'lost message' });
+
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ action: 'retry', outcome: 'requeued', payment: { id, status: 'pending' } });
+    expect(second.body).toMatchObject({ outcome: 'already_queued' });
+    const waiting = await api.pool.query('SELECT 1 FROM outbox WHERE transaction_id = $1 AND published_at IS NULL', [
+      id,
+    ]);
+    expect(waiting.rowCount).toBe(1);
+  });
+
+  test('when a viewer repairs, a reason is missing, or the payment does not exist, then 403, 422 and 404, and nothing is audited', async () => {
+    const user = await givenUser('10.00');
+    const id = (await postWithdrawal(api, user, '4.00')).body.id as number;
+
+    const byViewer = await asOperator(viewer, 'POST', `/api/v1/admin/payments/${id}/fail`, { reason: 'viewer try' });
+    const noReason = await asOperator(operator, 'POST', `/api/v1/admin/payments/${id}/fail`, {});
+    const missing = await asOperator(operator, 'POST', '/api/v1/admin/payments/999999999/retry', { reason: 'nobody' });
+    const replayByViewer = await asOperator(viewer, 'POST', '/api/v1/admin/dead-letters/1/replay', { reason: 'x y z' });
+
+    expect(byViewer.status).toBe(403);
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.error).toBe('validation_error');
+    expect(missing.status).toBe(404);
+    expect(replayByViewer.status).toBe(403);
+    expect(await walletOf(api.pool, user.id)).toEqual({ balanceMinor: '1000', heldMinor: '400' });
+    expect(await auditOf(operator, `payment_id=${id}`)).toEqual([]);
+  });
+
+  test('when dead letters are replayed, then a pending payment is re-driven, a final one is refused saying why, and an unknown letter is 404', async () => {
+    const user = await givenUser('10.00');
+    const pending = (await postDeposit(api, user, '1.00')).body.id as number;
+    const failed = (await postWithdrawal(api, user, '2.00')).body.id as number;
+    await asOperator(operator, 'POST', `/api/v1/admin/payments/${failed}/fail`, { reason: 'setup' });
+    await api.pool.query('UPDATE outbox SET published_at = now() WHERE transaction_id = $1', [pending]);
+    const letterOf = async (transactionId: number) =>
+      Number(
+        (
+          await api.pool.query<{ id: string }>(
+            "INSERT INTO dead_letters (transaction_id, reason, payload) VALUES ($1, 'bank_rejected: test', '{}') RETURNING id",
+            [transactionId],
+          )
+        ).rows[0]?.id,
+      );
+    const pendingLetter = await letterOf(pending);
+    const failedLetter = await letterOf(failed);
+
+    const redriven = await asOperator(operator, 'POST', `/api/v1/admin/dead-letters/${pendingLetter}/replay`, {
+      reason: 'bank fixed its check',
+    });
+    const refused = await asOperator(operator, 'POST', `/api/v1/admin/dead-letters/${failedLetter}/replay`, {
+      reason: 'bank fixed its check',
+    });
+    const unknown = await asOperator(operator, 'POST', '/api/v1/admin/dead-letters/999999999/replay', {
+      reason: 'bank fixed its check',
+    });
+
+    expect(redriven.status).toBe(200);
+    expect(redriven.body).toMatchObject({
+      action: 'replay_dead_letter',
+      outcome: 'requeued',
+      payment: { id: pending },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'repair_refused', details: { outcome: 'already_final' } });
+    expect(unknown.status).toBe(404);
+    const letters = await asOperator(operator, 'GET', '/api/v1/admin/dead-letters?state=replayed&limit=100');
+    const replayed = (letters.body.items as { id: number; replay_outcome: string }[]).filter((item) =>
+      [pendingLetter, failedLetter].includes(item.id),
+    );
+    expect(replayed.map((item) => item.replay_outcome).sort()).toEqual(['already_final', 'requeued']);
+    const audit = await auditOf(operator, `payment_id=${failed}`);
+    expect(audit[0]).toMatchObject({
+      action: 'replay_dead_letter',
+      dead_letter_id: failedLetter,
+      outcome: 'already_final',
+    });
+  });
+});
+
+describe('GET /api/v1/admin/ledger', () => {
+  test('when any operator runs the ledger check, then it is balanced, stored for the overview, and the gauge reads 0', async () => {
+    const viewer = await givenOperator('viewer');
+    await givenUser('7.00');
+
+    const answer = await asOperator(viewer, 'GET', '/api/v1/admin/ledger');
+
+    expect(answer.status).toBe(200);
+    const check = LedgerCheckWire.parse(answer.body);
+    expect(check).toMatchObject({ is_balanced: true, balance_drift: [], hold_drift: [], negative_available: [] });
+    expect(check.sum_minor_by_currency.USD).toBe('0');
+    expect(check.account_count).toBeGreaterThanOrEqual(2);
+    const overview = OverviewWire.parse((await asOperator(viewer, 'GET', '/api/v1/admin/overview')).body);
+    expect(overview.ledger_ok).toBe(true);
+    expect(overview.ledger_checked_at).toBe(check.checked_at);
+    const metrics = await (await fetch(`${api.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^paygate_api_ledger_violations 0$/m);
+  });
+});
+
+/** A payment placed at the bank the way the worker places it: started (order key minted), then ordered. */
+async function givenSubmitted(user: TestUser, type: TransactionType, amount: string): Promise<number> {
+  const created = type === 'deposit' ? await postDeposit(api, user, amount) : await postWithdrawal(api, user, amount);
+  expect(created.status).toBe(202);
+  const id = created.body.id as number;
+  const settlement = new SettlementRepository(api.pool);
+  const started = await startProcessing(settlement, { transactionId: id, requestId: null });
+  if (started.kind !== 'submit') throw new Error(`payment ${id} did not start: ${started.kind}`);
+  const placed = await bankClient().submitOrder(
+    { reference: String(id), type, amount, currency: 'USD' },
+    started.submission.orderKey,
+    null,
+  );
+  if (!placed.ok) throw new Error(`the bank refused payment ${id}`);
+  await settlement.recordBankReference(id, placed.value.bank_reference);
+  return id;
+}
+
+async function waitForBankStatus(id: number, status: 'success' | 'failed'): Promise<void> {
+  const { rows } = await api.pool.query<{ key: string }>(
+    'SELECT bank_order_key::text AS key FROM transactions WHERE id = $1',
+    [id],
+  );
+  const key = rows[0]?.key;
+  if (key === undefined) throw new Error(`payment ${id} has no order key`);
+  await waitFor(async () => {
+    const found = await bankClient().findOrder(key, null);
+    return found.ok && found.value?.status === status ? true : undefined;
+  }, `the bank to settle payment ${id}`);
+}
+
+function bankClient(): BankClient {
+  return new BankClient({ baseUrl: bank.url, apiKey: TEST_BANK_API_KEY, timeoutMs: 2_000, responseBytesMax: 65_536 });
+}

@@ -104,7 +104,9 @@ describe('the console against the real stack', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     const row = page.locator(`[data-testid="payment-row"][data-payment-id="${settled.id}"]`);
     await row.waitFor();
-    expect(await page.getByTestId('payment-row').count()).toBe(1);
+    // The list before the search stays on screen until the search answers (it keeps the previous page):
+    // wait for the search's own answer, one row.
+    await expect.poll(() => page.getByTestId('payment-row').count()).toBe(1);
     await row.getByRole('link', { name: `Payment #${settled.id}` }).click();
 
     await page.locator('[data-testid="payment-story"]').waitFor();

@@ -64,6 +64,18 @@ export const WORKER_ENV = z.object({
   METRICS_REFRESH_INTERVAL_MS: int(100, 600_000)
     .default(5_000)
     .describe('How often the gauges read from the database and the broker (outbox lag, DLQ size) are refreshed.'),
+  WORKER_HEARTBEAT_INTERVAL_MS: int(100, 60_000)
+    .default(5_000)
+    .describe(
+      'How often each worker writes its heartbeat (in flight, breaker state, queue depths) for the operator ' +
+        'console; the console shows a worker silent for 30 s as dead.',
+    ),
+  LEDGER_CHECK_INTERVAL_MS: int(1_000, 24 * HOUR_MS)
+    .default(300_000)
+    .describe(
+      'How often the worker runs the ledger check (sums, balances against postings, holds against open ' +
+        'withdrawals), stores it for the console and sets paygate_worker_ledger_violations.',
+    ),
   WORKER_PREFETCH: int(1, 1_000).default(16).describe('Unacknowledged messages one worker holds at once.'),
   // Transient bank failures are retried until this long after the first attempt, not a fixed count: an
   // outage shorter than the horizon ends in success.
@@ -176,6 +188,12 @@ function toConfig(e: Env) {
       port: e.WORKER_METRICS_PORT,
       refreshIntervalMs: e.METRICS_REFRESH_INTERVAL_MS,
     },
+    heartbeat: {
+      intervalMs: e.WORKER_HEARTBEAT_INTERVAL_MS,
+      /** Heartbeats of workers that died without saying so are deleted once this old. */
+      forgetAfterMs: 24 * HOUR_MS,
+    },
+    ledgerCheck: { intervalMs: e.LEDGER_CHECK_INTERVAL_MS },
     retry: { horizonMs: e.RETRY_HORIZON_MS, baseMs: e.RETRY_BASE_MS, capMs: e.RETRY_CAP_MS },
     breaker: { failureCountThreshold: e.BREAKER_FAILURE_THRESHOLD, cooldownMs: e.BREAKER_COOLDOWN_MS },
     outbox: {

@@ -1,8 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+
 import type { ChannelModel } from 'amqplib';
 
-import type { OutboxMessage, Pool } from '@paygate/db';
-import { OUTBOX_CHANNEL, OutboxRepository, pingDatabase, RetentionRepository, SettlementRepository } from '@paygate/db';
+import type { OutboxMessage, Pool, QueueReading } from '@paygate/db';
+import {
+  LedgerChecks,
+  OUTBOX_CHANNEL,
+  OutboxRepository,
+  pingDatabase,
+  RetentionRepository,
+  SettlementRepository,
+  WorkerRecords,
+} from '@paygate/db';
 import { CircuitBreaker, settlesWithin } from '@paygate/domain';
+import { BankClient } from '@paygate/payments';
 
 import type { WorkerConfig } from './config';
 import type { MessageHandler } from './entry-points/amqp/consumers';
@@ -18,7 +30,6 @@ import type { Topology, TopologyOptions } from './infra/topology';
 import { topologyOf } from './infra/topology';
 import type { HealthReport, WorkerMetrics } from './infra/metrics';
 import { createMetrics } from './infra/metrics';
-import { BankClient } from './services/bank-client';
 import { publishOutboxBatch } from './services/outbox-publishing';
 import { OutboxRelay } from './services/outbox-relay';
 import { TransactionProcessor } from './services/process-transaction';
@@ -42,7 +53,12 @@ export interface WorkerDeps {
   nowMs?: () => number;
 }
 
+/** Shown on the console beside each running worker. */
+export const WORKER_VERSION = '0.1.0';
+
 export interface Worker {
+  /** Unique per process start: the heartbeat's key and the name on the bank attempts it records. */
+  readonly workerId: string;
   readonly metrics: WorkerMetrics;
   readonly breaker: CircuitBreaker;
   readonly topology: Topology;
@@ -51,6 +67,10 @@ export interface Worker {
   readonly reconciler: Reconciler;
   readonly retention: Retention;
   readonly isAmqpConnected: boolean;
+  /** Writes the heartbeat now (tests; the timer does it every WORKER_HEARTBEAT_INTERVAL_MS). */
+  beat(): Promise<void>;
+  /** Runs the ledger check now (the timer does it every LEDGER_CHECK_INTERVAL_MS); returns the drift count. */
+  checkLedger(): Promise<number>;
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): Promise<HealthReport>;
@@ -64,6 +84,7 @@ export function createWorker(deps: WorkerDeps): Worker {
 }
 
 class PaygateWorker implements Worker {
+  readonly workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly metrics: WorkerMetrics;
   readonly breaker: CircuitBreaker;
   readonly topology: Topology;
@@ -73,6 +94,8 @@ class PaygateWorker implements Worker {
   readonly retention: Retention;
   readonly #deps: WorkerDeps;
   readonly #outbox: OutboxRepository;
+  readonly #records: WorkerRecords;
+  readonly #startedAt = new Date();
   readonly #handler: MessageHandler;
   readonly #inFlight = new InFlight();
   readonly #amqp: AmqpConnection;
@@ -99,20 +122,38 @@ class PaygateWorker implements Worker {
 
     const settlement = new SettlementRepository(pool);
     this.#outbox = new OutboxRepository(pool);
+    this.#records = new WorkerRecords(pool);
+    const records = this.#records;
+    const workerId = this.workerId;
     const bank = new BankClient({
       baseUrl: config.bank.url,
       apiKey: config.bank.apiKey,
       timeoutMs: config.bank.timeoutMs,
       responseBytesMax: config.bank.responseBytesMax,
-      metrics: this.metrics,
+      onCall: (call) =>
+        this.metrics.bankRequestDuration.observe(
+          { operation: call.operation, outcome: call.outcome },
+          call.latencyMs / 1000,
+        ),
       fetch: deps.fetch,
     });
-    const processor = new TransactionProcessor({ settlement, bank, breaker, retryPolicy, logger, nowMs });
+    const processor = new TransactionProcessor({
+      settlement,
+      records,
+      workerId,
+      bank,
+      breaker,
+      retryPolicy,
+      logger,
+      nowMs,
+    });
     this.#handler = createProcessTransactionHandler({ processor, retryPolicy, metrics: this.metrics, logger });
     this.reconciler = new Reconciler({
       settlement,
       outbox: this.#outbox,
       bank,
+      records,
+      workerId,
       breaker,
       metrics: this.metrics,
       logger,
@@ -133,6 +174,8 @@ class PaygateWorker implements Worker {
       new Periodic('reconcile', config.reconcile.intervalMs, () => this.reconciler.runOnce(), logger),
       new Periodic('retention', config.retention.intervalMs, () => this.retention.runOnce(), logger),
       new Periodic('metrics-refresh', config.metrics.refreshIntervalMs, () => this.#refreshGauges(), logger),
+      new Periodic('heartbeat', config.heartbeat.intervalMs, () => this.beat(), logger),
+      new Periodic('ledger-check', config.ledgerCheck.intervalMs, () => this.checkLedger(), logger),
     ];
   }
 
@@ -155,6 +198,33 @@ class PaygateWorker implements Worker {
     for (const timer of this.#timers) timer.start();
     await this.#amqp.open();
     await this.#refreshGauges().catch((error: unknown) => logger.warn({ err: error }, 'first gauge refresh failed'));
+    await this.beat().catch((error: unknown) => logger.warn({ err: error }, 'first heartbeat failed'));
+  }
+
+  /** Runs the ledger check, stores it for the console, and moves the drift gauge; drift is logged loudly. */
+  async checkLedger(): Promise<number> {
+    const check = await new LedgerChecks(this.#deps.pool).run();
+    this.metrics.ledgerViolations.set(check.violationCount);
+    if (!check.isBalanced) {
+      this.#deps.logger.error(
+        { violationCount: check.violationCount, checkId: check.id },
+        'ledger check found drift: see the console ledger page',
+      );
+    }
+    return check.violationCount;
+  }
+
+  /** Says this worker is alive, with what it is doing and the depth of each queue it knows. */
+  async beat(): Promise<void> {
+    await this.#records.beat({
+      workerId: this.workerId,
+      version: WORKER_VERSION,
+      hostname: hostname(),
+      startedAt: this.#startedAt,
+      inFlight: this.#inFlight.size,
+      breakerState: this.breaker.state,
+      queues: await this.#readQueues(),
+    });
   }
 
   stop(): Promise<void> {
@@ -201,6 +271,9 @@ class PaygateWorker implements Worker {
       .catch((error: unknown) => logger.warn({ err: error }, 'closing the AMQP connection failed'));
     this.#session = undefined;
     this.metrics.amqpConnected.set(0);
+    await this.#records
+      .retire(this.workerId, config.heartbeat.forgetAfterMs)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not remove the heartbeat'));
     logger.info('worker stopped');
   }
 
@@ -214,6 +287,7 @@ class PaygateWorker implements Worker {
       consumer: {
         prefetch: config.amqp.prefetch,
         handler: this.#handler,
+        recordDeadLetter: (letter) => this.#records.recordDeadLetter(letter),
         inFlight: this.#inFlight,
         metrics: this.metrics,
       },
@@ -242,6 +316,23 @@ class PaygateWorker implements Worker {
     const session = this.#session;
     if (session !== undefined)
       this.metrics.dlqMessages.set((await session.adminChannel.checkQueue(this.topology.deadLetterQueue)).messageCount);
+  }
+
+  /** Depth and consumers of the process, dead-letter and delay queues; none while AMQP is down. */
+  async #readQueues(): Promise<QueueReading[]> {
+    const session = this.#session;
+    if (session === undefined) return [];
+    const names = [
+      this.topology.processQueue,
+      this.topology.deadLetterQueue,
+      ...this.topology.retryQueues.map((retry) => retry.queue),
+    ];
+    const readings: QueueReading[] = [];
+    for (const name of names) {
+      const queue = await session.adminChannel.checkQueue(name);
+      readings.push({ name, messages: queue.messageCount, consumers: queue.consumerCount });
+    }
+    return readings;
   }
 
   #createRelay(): OutboxRelay {

@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 
 import type { Pool } from '@paygate/db';
-import { createPool, SettlementRepository } from '@paygate/db';
+import { createPool, SettlementRepository, WorkerRecords } from '@paygate/db';
 import { CircuitBreaker } from '@paygate/domain';
+import { BankClient } from '@paygate/payments';
 
 import { createLogger } from '../src/infra/logger';
-import { createMetrics } from '../src/infra/metrics';
-import { BankClient } from '../src/services/bank-client';
 import { TransactionProcessor } from '../src/services/process-transaction';
 import { RetryPolicy } from '../src/services/retry-policy';
 import { givenTransaction, givenUserWithWallet, transactionOf, walletOf } from './setup/fixtures';
@@ -42,17 +41,17 @@ function processorWith(
   options: { isPastHorizon: boolean } = { isPastHorizon: true },
 ): TransactionProcessor {
   const breaker = new CircuitBreaker({ failureCountThreshold: 100, cooldownMs: 1_000 }, Date.now);
-  const metrics = createMetrics({ breakerState: () => breaker.state });
   const fetchStub: typeof fetch = (_url, init) => Promise.reject(fetchFailure(init));
   const clockOffsetMs = options.isPastHorizon ? HORIZON_MS + 1_000 : 0;
   return new TransactionProcessor({
     settlement: new SettlementRepository(pool),
+    records: new WorkerRecords(pool),
+    workerId: 'service-test-worker',
     bank: new BankClient({
       baseUrl: 'http://bank.invalid',
       apiKey: 'test-bank-api-key-0123456789',
       timeoutMs: 100,
       responseBytesMax: 1_024,
-      metrics,
       fetch: fetchStub,
     }),
     breaker,
@@ -158,7 +157,20 @@ describe('TransactionProcessor at the retry horizon', () => {
       );
     }
     expect(callCount).toBe(100);
-    expect(outcomes.at(-1)).toMatchObject({ kind: 'wait_for_breaker' });
+    const waited = outcomes.at(-1);
+    expect(waited).toMatchObject({ kind: 'wait_for_breaker' });
     expect((await transactionOf(pool, id)).status).toBe('processing');
+    // The console's record: 100 calls refused at the connection, then a wait with no call.
+    const { rows } = await pool.query<{ operation: string; outcome: string; retry_delay_ms: number | null }>(
+      'SELECT operation, outcome, retry_delay_ms FROM bank_attempts WHERE transaction_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(rows).toHaveLength(101);
+    expect(rows.slice(0, 100).every((row) => row.operation === 'submit' && row.outcome === 'network_error')).toBe(true);
+    expect(rows[100]).toEqual({
+      operation: 'breaker_wait',
+      outcome: 'breaker_open',
+      retry_delay_ms: waited?.kind === 'wait_for_breaker' ? waited.delayMs : -1,
+    });
   });
 });

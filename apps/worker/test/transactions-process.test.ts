@@ -164,6 +164,21 @@ describe('transactions.process', () => {
     expect(world.probe.tappedFor(id)[1]?.headers['x-retry-reason']).toMatch(/HTTP 503 unavailable/);
     expect(await world.metric('paygate_worker_retries_total', { kind: 'http' })).toBe(retriesBefore + 3);
     expect(await walletOf(world.pool, userId)).toEqual({ balanceMinor: 700n, heldMinor: 0n });
+    // The console's record of each call: the answer, how long it took, and the delay chosen after it.
+    const attempts = await bankAttemptsOf(id, 4);
+    expect(attempts.map((attempt) => [attempt.operation, attempt.attempt_index, attempt.http_status])).toEqual([
+      ['submit', 0, 503],
+      ['submit', 1, 503],
+      ['submit', 2, 503],
+      ['submit', 3, 202],
+    ]);
+    for (const failed of attempts.slice(0, 3)) {
+      expect(failed).toMatchObject({ outcome: 'unavailable', bank_reference: null, worker_id: world.worker.workerId });
+      expect(failed.error).toMatch(/HTTP 503/);
+      expect(failed.retry_delay_ms).toBeGreaterThanOrEqual(0);
+      expect(failed.latency_ms).toBeGreaterThanOrEqual(0);
+    }
+    expect(attempts[3]).toMatchObject({ outcome: 'ok', bank_reference: settled.bankReference, retry_delay_ms: null });
   });
 
   test('when the bank is down past the retry horizon, then the withdrawal fails bank_unavailable, its hold is voided, and one message is dead-lettered', async () => {
@@ -221,6 +236,11 @@ describe('transactions.process', () => {
     expect(await walletOf(world.pool, userId)).toEqual({ balanceMinor: 3_000n, heldMinor: 0n });
     const [dead] = await deadLettersMatching((message) => transactionIdOf(message) === id);
     expect(dead?.headers['x-failure-reason']).toMatch(/^bank_rejected: /);
+    // Also recorded in the database, for the console, without draining the queue.
+    const [recorded] = await recordedDeadLetters('transaction_id = $1', [id]);
+    expect(recorded).toMatchObject({ transaction_id: String(id), replayed_at: null });
+    expect(recorded?.reason).toMatch(/^bank_rejected: /);
+    expect(recorded?.payload).toMatchObject({ transaction_id: id, type: 'withdrawal' });
   });
 
   // The ambiguous case: the bank took the order but its answer never arrived, and the retry is refused.
@@ -258,6 +278,8 @@ describe('transactions.process', () => {
     ]);
     expect(await world.metric('paygate_worker_processed_total', { outcome: 'poison' })).toBe(poisonBefore + 1);
     expect(await world.probe.messageCount(world.worker.topology.processQueue)).toBe(0);
+    const recorded = await recordedDeadLetters("payload->>'raw' = $1", [raw]);
+    expect(recorded).toEqual([expect.objectContaining({ transaction_id: null, reason: 'invalid_json' })]);
   });
 
   test('when a message names no transaction, then it is dead-lettered and the bank is not called', async () => {
@@ -279,5 +301,108 @@ describe('transactions.process', () => {
     expect(dead?.headers['x-death']).toEqual([expect.objectContaining({ reason: 'rejected', count: 1 })]);
     expect(world.bank.requests.length).toBe(requestCountBefore);
     expect(await world.metric('paygate_worker_dead_lettered_total', { reason: 'unknown_transaction' })).toBe(1);
+    const recorded = await recordedDeadLetters("(payload->>'transaction_id')::bigint = $1", [missingId]);
+    expect(recorded).toEqual([expect.objectContaining({ transaction_id: null, reason: 'unknown_transaction' })]);
   });
 });
+
+describe('worker heartbeat', () => {
+  test('when a worker beats, then its row says what it runs and the depth and consumers of each queue; when it stops, the row goes', async () => {
+    const another = await world.startAnotherWorker();
+    await another.worker.beat();
+
+    const row = await heartbeatOf(another.worker.workerId);
+    expect(row).toMatchObject({ version: '0.1.0', in_flight: 0, breaker_state: 'closed' });
+    const queues = row?.queues ?? [];
+    const names = queues.map((queue) => queue.name);
+    const { processQueue, deadLetterQueue, retryQueues } = world.worker.topology;
+    expect(names).toEqual([processQueue, deadLetterQueue, ...retryQueues.map((retry) => retry.queue)]);
+    // Two workers consume the process queue; nothing consumes the delay queues.
+    expect(queues.find((queue) => queue.name === processQueue)?.consumers).toBe(2);
+    expect(queues.find((queue) => queue.name === retryQueues[0]?.queue)?.consumers).toBe(0);
+
+    await another.stop();
+    expect(await heartbeatOf(another.worker.workerId)).toBeUndefined();
+    expect(await heartbeatOf(world.worker.workerId)).toBeDefined();
+  });
+});
+
+describe('ledger check', () => {
+  test('when a cached balance drifts from its postings, then the check finds it, stores it and the gauge says so; once repaired, it is back to 0', async () => {
+    const { userId } = await givenUserWithWallet(world.pool, 1_000n);
+    expect(await world.worker.checkLedger()).toBe(0);
+    expect(await world.metric('paygate_worker_ledger_violations')).toBe(0);
+
+    // Drift made by hand (no code path can do this): one cent more than the postings say.
+    await world.pool.query("UPDATE accounts SET balance = balance + 1 WHERE user_id = $1 AND kind = 'wallet'", [
+      userId,
+    ]);
+    try {
+      // The wallet differs from its postings, and the currency no longer sums to zero.
+      expect(await world.worker.checkLedger()).toBe(2);
+      expect(await world.metric('paygate_worker_ledger_violations')).toBe(2);
+      const { rows } = await world.pool.query<{ is_balanced: boolean; violation_count: number; summary: unknown }>(
+        'SELECT is_balanced, violation_count, summary FROM ledger_checks ORDER BY id DESC LIMIT 1',
+      );
+      expect(rows[0]).toMatchObject({
+        is_balanced: false,
+        violation_count: 2,
+        summary: { sum_minor_by_currency: { USD: '1' }, balance_drift_count: 1 },
+      });
+    } finally {
+      await world.pool.query("UPDATE accounts SET balance = balance - 1 WHERE user_id = $1 AND kind = 'wallet'", [
+        userId,
+      ]);
+    }
+    expect(await world.worker.checkLedger()).toBe(0);
+  });
+});
+
+interface AttemptRow {
+  operation: string;
+  attempt_index: number;
+  outcome: string;
+  http_status: number | null;
+  latency_ms: number | null;
+  retry_delay_ms: number | null;
+  bank_reference: string | null;
+  error: string | null;
+  worker_id: string | null;
+}
+
+async function bankAttemptsOf(transactionId: number, count: number): Promise<AttemptRow[]> {
+  return waitFor(async () => {
+    const { rows } = await world.pool.query<AttemptRow>(
+      'SELECT * FROM bank_attempts WHERE transaction_id = $1 ORDER BY id',
+      [transactionId],
+    );
+    return rows.length >= count ? rows : undefined;
+  }, `${count} bank attempt(s) recorded`);
+}
+
+interface DeadLetterRow {
+  transaction_id: string | null;
+  reason: string;
+  payload: unknown;
+  replayed_at: Date | null;
+}
+
+async function recordedDeadLetters(where: string, values: unknown[]): Promise<DeadLetterRow[]> {
+  return waitFor(async () => {
+    const { rows } = await world.pool.query<DeadLetterRow>(
+      `SELECT transaction_id, reason, payload, replayed_at FROM dead_letters WHERE ${where} ORDER BY id`,
+      values,
+    );
+    return rows.length > 0 ? rows : undefined;
+  }, 'the dead letter recorded');
+}
+
+async function heartbeatOf(workerId: string) {
+  const { rows } = await world.pool.query<{
+    version: string;
+    in_flight: number;
+    breaker_state: string;
+    queues: { name: string; messages: number; consumers: number }[];
+  }>('SELECT version, in_flight, breaker_state, queues FROM worker_heartbeats WHERE worker_id = $1', [workerId]);
+  return rows[0];
+}

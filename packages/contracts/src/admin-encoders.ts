@@ -7,6 +7,7 @@ import type {
   AdminUserWire,
   AuditEntryWire,
   DeadLetterWire,
+  LedgerCheckWire,
   OperatorWire,
   WorkerHeartbeatWire,
 } from './admin';
@@ -156,5 +157,50 @@ export function encodeWorkerHeartbeat(
     in_flight: worker.inFlight,
     breaker_state: worker.breakerState,
     is_alive: isAlive,
+  };
+}
+
+export function encodeLedgerCheck(check: {
+  checkedAt: Date;
+  isBalanced: boolean;
+  sumMinorByCurrency: Record<string, bigint>;
+  accountCount: number;
+  balanceDrift: {
+    accountId: number;
+    userId: number | null;
+    email: string | null;
+    cachedMinor: bigint;
+    postingsMinor: bigint;
+  }[];
+  holdDrift: { accountId: number; userId: number; email: string; heldMinor: bigint; openWithdrawalsMinor: bigint }[];
+  negativeAvailable: { accountId: number; userId: number; email: string; availableMinor: bigint }[];
+}): LedgerCheckWire {
+  return {
+    checked_at: check.checkedAt.toISOString(),
+    is_balanced: check.isBalanced,
+    sum_minor_by_currency: Object.fromEntries(
+      Object.entries(check.sumMinorByCurrency).map(([currency, sum]) => [currency, sum.toString()]),
+    ),
+    account_count: check.accountCount,
+    balance_drift: check.balanceDrift.map((row) => ({
+      account_id: row.accountId,
+      user_id: row.userId,
+      email: row.email,
+      cached: formatAmount(row.cachedMinor),
+      postings: formatAmount(row.postingsMinor),
+    })),
+    hold_drift: check.holdDrift.map((row) => ({
+      account_id: row.accountId,
+      user_id: row.userId,
+      email: row.email,
+      held: formatAmount(row.heldMinor),
+      open_withdrawals: formatAmount(row.openWithdrawalsMinor),
+    })),
+    negative_available: check.negativeAvailable.map((row) => ({
+      account_id: row.accountId,
+      user_id: row.userId,
+      email: row.email,
+      available: formatAmount(row.availableMinor),
+    })),
   };
 }

@@ -15,9 +15,6 @@ import { Time, TransactionWire } from './transactions';
  * Every action that changes something takes a `reason` and is written to the audit log.
  */
 
-export { AUDIT_ACTIONS, OPERATOR_ROLES } from '@paygate/domain/operator';
-export type { AuditAction, OperatorRole } from '@paygate/domain/operator';
-
 export const OPERATOR_SESSION_COOKIE = 'paygate_operator_session';
 export const OPERATOR_PASSWORD_LENGTH_MIN = 12;
 export const OPERATOR_PASSWORD_LENGTH_MAX = 256;
@@ -233,7 +230,9 @@ export const RepairResultWire = z
       .string()
       .meta({ description: 'What happened, e.g. settled_success, requeued, failed, already_final, bank_pending.' }),
     message: z.string(),
-    payment: AdminPaymentWire.nullable(),
+    // A union, not .nullable(): zod-to-openapi writes a nullable $ref as allOf [$ref, {type: [object, null]}],
+    // which refuses null; the union is anyOf [$ref, {type: null}].
+    payment: z.union([AdminPaymentWire, z.null()]),
     audit_id: EntityId,
   })
   .meta({ id: 'RepairResult' });

@@ -102,7 +102,7 @@ export const ERROR_GUIDE: Record<ErrorCode, ErrorGuideEntry> = {
   },
   repair_refused: {
     meaning:
-      'Operator API: the repair does not apply to the payment as it is now (it is final, or the bank holds its order, or the dead letter was replayed). `details.outcome` says which; nothing changed, and the refusal is in the audit log.',
+      'Operator API: the repair does not apply to the payment as it is now (it is final, the bank holds its order or did not answer, it changed meanwhile, or the dead letter was handled already). `details.outcome` says which and `details.audit_id` names the audit entry; no money moved (a refused dead-letter replay still marks the letter handled).',
     action:
       "Read the payment's story: a final payment needs no repair; when the bank holds the order, reconcile instead.",
   },

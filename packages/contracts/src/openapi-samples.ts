@@ -19,10 +19,14 @@ export interface SampleRequest {
   apiKey?: boolean;
   /** Sends a fresh Idempotency-Key. */
   idempotent?: boolean;
+  /** Sends the operator session cookie from PAYGATE_OPERATOR_SESSION (the operator API). */
+  operatorSession?: boolean;
   body?: Record<string, string | number | null>;
 }
 
 export const SAMPLE_BASE_URL = 'http://localhost:8000';
+/** The operator API's session cookie (admin.ts's OPERATOR_SESSION_COOKIE; this module imports no schema). */
+const OPERATOR_COOKIE = 'paygate_operator_session';
 /** A fresh UUID in a POSIX shell, on Linux and macOS alike. */
 export const SHELL_NEW_KEY = '$(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)';
 
@@ -44,6 +48,7 @@ function urlOf(request: SampleRequest): string {
 function curlSample(request: SampleRequest): string {
   const lines = [`curl -sS${request.method === 'GET' ? '' : ` -X ${request.method}`} '${urlOf(request)}'`];
   if (request.apiKey) lines.push(`-H "X-API-Key: $PAYGATE_API_KEY"`);
+  if (request.operatorSession) lines.push(`-b "${OPERATOR_COOKIE}=$PAYGATE_OPERATOR_SESSION"`);
   if (request.idempotent) lines.push(`-H "Idempotency-Key: ${SHELL_NEW_KEY}"`);
   if (request.body) lines.push(`-H 'Content-Type: application/json'`, `-d '${JSON.stringify(request.body)}'`);
   return lines.join(' \\\n  ');
@@ -52,6 +57,7 @@ function curlSample(request: SampleRequest): string {
 function javascriptSample(request: SampleRequest): string {
   const headers: string[] = [];
   if (request.apiKey) headers.push(`'X-API-Key': process.env.PAYGATE_API_KEY,`);
+  if (request.operatorSession) headers.push(`Cookie: \`${OPERATOR_COOKIE}=\${process.env.PAYGATE_OPERATOR_SESSION}\`,`);
   if (request.idempotent) headers.push(`'Idempotency-Key': crypto.randomUUID(), // keep it to retry this same request`);
   if (request.body) headers.push(`'Content-Type': 'application/json',`);
   const options: string[] = [];
@@ -68,13 +74,17 @@ function javascriptSample(request: SampleRequest): string {
 }
 
 function pythonSample(request: SampleRequest): string {
-  const standard = [...(request.apiKey ? ['import os'] : []), ...(request.idempotent ? ['import uuid'] : [])];
+  const standard = [
+    ...(request.apiKey || request.operatorSession ? ['import os'] : []),
+    ...(request.idempotent ? ['import uuid'] : []),
+  ];
   const imports = [...standard, ...(standard.length > 0 ? [''] : []), 'import requests', ''];
   const headers: string[] = [];
   if (request.apiKey) headers.push(`"X-API-Key": os.environ["PAYGATE_API_KEY"],`);
   if (request.idempotent) headers.push(`"Idempotency-Key": str(uuid.uuid4()),  # keep it to retry this same request`);
   const args = [`"${SAMPLE_BASE_URL}${request.path}",`];
   if (headers.length > 0) args.push('headers={', ...headers.map((line) => `    ${line}`), '},');
+  if (request.operatorSession) args.push(`cookies={"${OPERATOR_COOKIE}": os.environ["PAYGATE_OPERATOR_SESSION"]},`);
   if (request.query) args.push(`params=${pythonLiteral(request.query)},`);
   if (request.body) args.push(`json=${pythonLiteral(request.body)},`);
   args.push('timeout=10,');

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HTTP_STATUS_BY_CODE } from '@paygate/domain/errors';
 
 import { ErrorBody, IDEMPOTENCY_KEY_SAMPLE, IdempotencyKey, RateLimitErrorBody } from './common';
+import { ADMIN_TAG, OPERATORS_GUIDE, registerAdmin } from './openapi-admin';
 import { API_GUIDE } from './openapi-guide';
 import type { ErrorExample, Example } from './openapi-examples';
 import {
@@ -251,6 +252,7 @@ function register(registry: OpenAPIRegistry): void {
   registerUsers(registry);
   registerWebhook(registry);
   registerSystem(registry);
+  registerAdmin(registry);
 }
 
 function registerLogin(registry: OpenAPIRegistry): void {
@@ -842,6 +844,7 @@ const TAGS = [
   { name: 'Users', description: 'Your balance and your history.' },
   { name: 'Bank webhooks', description: 'The bank tells the gateway how an order ended; signed with HMAC-SHA256.' },
   { name: 'System', description: 'Info, health probes, this reference, metrics.' },
+  ADMIN_TAG,
 ];
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -851,7 +854,11 @@ export function buildOpenApiDocument(options: { version?: string; serverUrl?: st
   register(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Paygate API', version: options.version ?? '0.1.0', description: API_GUIDE },
+    info: {
+      title: 'Paygate API',
+      version: options.version ?? '0.1.0',
+      description: `${API_GUIDE}\n\n${OPERATORS_GUIDE}`,
+    },
     servers: [{ url: options.serverUrl ?? SAMPLE_BASE_URL }],
     tags: TAGS,
   });

@@ -17,6 +17,7 @@ import {
   WEBHOOK_SECRET_SAMPLE,
   WEBHOOK_SEED_FORM,
 } from '../src/openapi-examples';
+import { ADMIN_ROUTES } from '../src/admin';
 import { buildOpenApiDocument, DESIGN_ENDPOINTS } from '../src/openapi';
 
 const document = buildOpenApiDocument();
@@ -82,9 +83,19 @@ function validator(schema: unknown) {
 }
 
 describe('OpenAPI document', () => {
-  test('when generated, then it is OpenAPI 3.1 with the auth schemes (key, Bearer, session cookie) and tagged operations', () => {
+  test('when generated, then it is OpenAPI 3.1 with the auth schemes (key, Bearer, the web session cookie), the operator cookie, and tagged operations', () => {
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual(['ApiKey', 'Bearer', 'Session']);
+    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual([
+      'ApiKey',
+      'Bearer',
+      'Session',
+      'OperatorSession',
+    ]);
+    expect(document.components?.securitySchemes?.OperatorSession).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'paygate_operator_session',
+    });
     for (const { operation, path } of operations) expect((operation as { tags?: string[] }).tags, path).toHaveLength(1);
   });
 
@@ -113,7 +124,12 @@ describe('OpenAPI document', () => {
 describe('responses: a real example for every status of every operation', () => {
   test.each(responses)(
     'when $name is documented, then it has its own examples, each valid against its schema',
-    ({ response }) => {
+    ({ response, status }) => {
+      // A 204 has no body to show.
+      if (status === 204) {
+        expect(response.content).toBeUndefined();
+        return;
+      }
       const media = Object.values(response.content ?? {});
       expect(media.length).toBe(1);
       const [content] = media;
@@ -182,6 +198,7 @@ describe('response headers', () => {
         'RateLimit',
         'RateLimit-Policy',
         'Retry-After',
+        'Set-Cookie',
         'WWW-Authenticate',
         'X-RateLimit-Limit',
         'X-RateLimit-Remaining',
@@ -198,17 +215,23 @@ describe('response headers', () => {
   });
 
   test('when an /api/v1 response is documented, then it names the rate-limit headers; a 429 also Retry-After', () => {
-    const missing = api.filter(
-      ({ response, status }) =>
-        ![
-          'X-RateLimit-Limit',
-          'X-RateLimit-Remaining',
-          'X-RateLimit-Reset',
-          'RateLimit',
-          'RateLimit-Policy',
-          ...(status === 429 ? ['Retry-After'] : []),
-        ].every((name) => headerNames(response).includes(name)),
-    );
+    // Operator routes count per operator once the session is known: a 401 there, and logout, have no window.
+    const windowless = ({ path, status }: { path: string; status: number }) =>
+      path === '/api/v1/admin/auth/logout' ||
+      (path.startsWith('/api/v1/admin/') && path !== '/api/v1/admin/auth/login' && status === 401);
+    const missing = api
+      .filter((response) => !windowless(response))
+      .filter(
+        ({ response, status }) =>
+          ![
+            'X-RateLimit-Limit',
+            'X-RateLimit-Remaining',
+            'X-RateLimit-Reset',
+            'RateLimit',
+            'RateLimit-Policy',
+            ...(status === 429 ? ['Retry-After'] : []),
+          ].every((name) => headerNames(response).includes(name)),
+      );
     expect(missing.map(({ name }) => name)).toEqual([]);
     expect(api.filter(({ status }) => status === 429).length).toBeGreaterThanOrEqual(9);
   });
@@ -219,7 +242,8 @@ describe('response headers', () => {
       expect(headerNames(accepted)).toEqual(expect.arrayContaining(['Location', 'Idempotent-Replayed']));
     }
     const challenged = responses.filter(
-      ({ status, operation }) => status === 401 && (operation.security?.length ?? 0) > 0,
+      ({ status, operation }) =>
+        status === 401 && (operation.security ?? []).some((scheme) => 'ApiKey' in (scheme as object)),
     );
     expect(challenged.length).toBeGreaterThan(5);
     for (const { response, name } of challenged) expect(headerNames(response), name).toContain('WWW-Authenticate');
@@ -289,6 +313,107 @@ describe('the introduction and samples', () => {
       }
     },
   );
+});
+
+describe('the operator API', () => {
+  const admin = operations.filter(({ path }) => path.startsWith('/api/v1/admin/'));
+  const adminResponses = responses.filter(({ path }) => path.startsWith('/api/v1/admin/'));
+  const headerNames = (response: Response) => Object.keys(response.headers ?? {});
+  const codesOf = (response: Response) =>
+    Object.values(response.content?.['application/json']?.examples ?? {}).map(
+      (example) => (example.value as { error?: string }).error,
+    );
+
+  test.each(Object.entries(ADMIN_ROUTES))(
+    'when ADMIN_ROUTES has %s, then the document has it under the Operator console tag',
+    (_name, route) => {
+      const [method = '', path = ''] = route.split(' ');
+      const operation = document.paths?.[path]?.[method.toLowerCase() as 'get' | 'post'] as
+        (Operation & { tags?: string[] }) | undefined;
+      expect(operation).toBeDefined();
+      expect(operation?.tags).toEqual(['Operator console']);
+    },
+  );
+
+  test('when the operator operations are counted, then they are exactly ADMIN_ROUTES', () => {
+    expect(admin.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual(
+      Object.values(ADMIN_ROUTES).sort(),
+    );
+  });
+
+  test('when a session route is documented, then it asks for the operator cookie, never an API key, and answers 401 and 429', () => {
+    for (const { path, operation } of admin) {
+      if (path === ADMIN_ROUTES.login.split(' ')[1] || path === ADMIN_ROUTES.logout.split(' ')[1]) continue;
+      expect(operation.security, path).toEqual([{ OperatorSession: [] }]);
+      expect(codesOf(operation.responses['401'] as Response), path).toEqual(['unauthorized', 'unauthorized']);
+      expect(operation.responses['429'], path).toBeDefined();
+      // The operator 401 is no Bearer challenge: the cookie is the only way in.
+      expect(headerNames(operation.responses['401'] as Response), path).not.toContain('WWW-Authenticate');
+    }
+  });
+
+  test('when a route changes something, then the document shows every refusal: role, origin, reason, and (repairs) a final payment', () => {
+    const changes = admin.filter(({ method, path }) => method === 'post' && !path.includes('/auth/'));
+    expect(changes).toHaveLength(6);
+    for (const { path, operation } of changes) {
+      expect(codesOf(operation.responses['403'] as Response), path).toEqual(['forbidden', 'origin_not_allowed']);
+      expect(codesOf(operation.responses['422'] as Response), path).toEqual(
+        expect.arrayContaining(['validation_error']),
+      );
+      expect(operation.requestBody?.content['application/json']?.examples, path).toBeDefined();
+      const isRepair = path.startsWith('/api/v1/admin/payments/') || path.startsWith('/api/v1/admin/dead-letters/');
+      if (isRepair) expect(codesOf(operation.responses['409'] as Response), path).toContain('repair_refused');
+    }
+  });
+
+  test('when the operator API is read, then every error code it can answer appears in an example', () => {
+    const codes = new Set(adminResponses.flatMap(({ response }) => codesOf(response)));
+    for (const code of [
+      'unauthorized',
+      'forbidden',
+      'origin_not_allowed',
+      'not_found',
+      'validation_error',
+      'invalid_json',
+      'payload_too_large',
+      'unsupported_media_type',
+      'repair_refused',
+      'rate_limit_exceeded',
+    ]) {
+      expect(codes, code).toContain(code);
+    }
+  });
+
+  test('when login and logout answer, then Set-Cookie is named; login counts against its window, logout against none', () => {
+    const login = document.paths?.['/api/v1/admin/auth/login']?.post?.responses as Record<string, Response>;
+    const logout = document.paths?.['/api/v1/admin/auth/logout']?.post?.responses as Record<string, Response>;
+    expect(headerNames(login['200'] as Response)).toEqual(expect.arrayContaining(['Set-Cookie', 'X-RateLimit-Limit']));
+    expect(headerNames(login['401'] as Response)).toContain('X-RateLimit-Limit');
+    expect(headerNames(logout['204'] as Response)).toEqual(['X-Request-ID', 'Set-Cookie']);
+    const cookie = (document.components?.headers?.['Set-Cookie'] as { example: string }).example;
+    expect(cookie).toMatch(/^paygate_operator_session=[^;]+; Path=\/api\/v1\/admin; .*HttpOnly; SameSite=Strict$/);
+  });
+
+  test('when the samples of a session route are read, then each sends the operator cookie, never an API key', () => {
+    for (const { path, operation } of admin) {
+      if (path.endsWith('/auth/login')) continue;
+      for (const sample of operation['x-codeSamples'] ?? []) {
+        expect(sample.source, `${path} ${sample.label}`).toContain('paygate_operator_session');
+        expect(sample.source, `${path} ${sample.label}`).toContain('PAYGATE_OPERATOR_SESSION');
+        expect(sample.source).not.toContain('PAYGATE_API_KEY');
+      }
+    }
+  });
+
+  test('when the introduction is read, then it has an Operators section: creating one, roles, login, sessions, audit', () => {
+    const guide = document.info.description ?? '';
+    expect(guide).toContain('\n## Operators\n');
+    const section = guide.slice(guide.indexOf('\n## Operators\n'));
+    expect(section).toContain('pnpm paygate operator create --email ops@example.com --role operator');
+    for (const words of ['`viewer`', '`operator`', 'paygate_operator_session', 'Path=/api/v1/admin', '**Audit.**']) {
+      expect(section).toContain(words);
+    }
+  });
 });
 
 function rewriteRefs(node: unknown): Record<string, unknown> {

@@ -44,6 +44,11 @@ export function createMetrics() {
       labelNames: ['decision'] as const,
       registers: [registry],
     }),
+    ledgerViolations: new Gauge({
+      name: 'paygate_api_ledger_violations',
+      help: 'Drift found by the last ledger check this API ran (GET /api/v1/admin/ledger): unbalanced currencies, balances that differ from their postings, holds that differ from open withdrawals, negative available amounts. 0 is healthy.',
+      registers: [registry],
+    }),
     dependencyUp: new Gauge({
       name: 'paygate_api_dependency_up',
       help: 'Last health check result per dependency (1 up, 0 down).',

@@ -23,17 +23,23 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** The operator API's repairs, which answer 409 repair_refused when they do not apply. */
+const REPAIR_URL = /\/api\/v1\/admin\/(payments\/\d+\/(reconcile|retry|fail)|dead-letters\/\d+\/replay)$/;
+
 /**
  * Console errors and uncaught exceptions of a page. Chromium reports every HTTP error answer to fetch as
- * "Failed to load resource"; the console's start-up check (GET /auth/me) answers 401 by design before
- * login, so that one line is expected and left out.
+ * "Failed to load resource"; two are answers by design and left out: the console's start-up check (GET
+ * /auth/me) answers 401 before login, and a repair that does not apply answers 409 repair_refused, which
+ * the console shows in words.
  */
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message: ConsoleMessage) => {
     if (message.type() !== 'error') return;
     const text = message.text();
-    if (/Failed to load resource: .*status of 401/.test(text) && message.location().url.endsWith('/auth/me')) return;
+    const url = message.location().url;
+    if (/Failed to load resource: .*status of 401/.test(text) && url.endsWith('/auth/me')) return;
+    if (/Failed to load resource: .*status of 409/.test(text) && REPAIR_URL.test(url)) return;
     errors.push(`console: ${text}`);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));

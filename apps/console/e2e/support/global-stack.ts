@@ -13,7 +13,7 @@ import type { IsolatedRun, Stack } from '@paygate/testkit';
 import { createIsolatedRun, startStack } from '@paygate/testkit';
 
 import type { ServedApp } from './serve';
-import { buildConsole, startBuiltConsole } from './serve';
+import { buildConsole, freePort, startBuiltConsole } from './serve';
 
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.PAYGATE_E2E_EXTERNAL === '1') return () => Promise.resolve();
@@ -28,17 +28,25 @@ export default async function setup(): Promise<() => Promise<void>> {
         await runMigrations(url);
       },
     });
+    // The API refuses an operator's change (login included) from an origin it does not know: the console's
+    // port is chosen first, so the API can be told its origin.
+    const consolePort = await freePort();
     stack = await startStack({
       run: run.info(),
       env: {
         // Settlement within a second: the specs wait for a success and a failure.
         bank: { BANK_MIN_DELAY_MS: '100', BANK_MAX_DELAY_MS: '500', BANK_SUCCESS_RATE: '1' },
-        api: { RATE_LIMIT_BALANCE_PER_MIN: '1000', RATE_LIMIT_TRANSACTIONS_PER_MIN: '1000', LOG_LEVEL: 'warn' },
+        api: {
+          RATE_LIMIT_BALANCE_PER_MIN: '1000',
+          RATE_LIMIT_TRANSACTIONS_PER_MIN: '1000',
+          LOG_LEVEL: 'warn',
+          CONSOLE_ORIGINS: `http://127.0.0.1:${consolePort},http://localhost:${consolePort}`,
+        },
         worker: { LOG_LEVEL: 'warn' },
       },
     });
     await buildConsole();
-    served = await startBuiltConsole(stack.apiUrl);
+    served = await startBuiltConsole(stack.apiUrl, consolePort);
     const prisma = createPrismaClient(run.databaseUrl, 2);
     const user = await new UserAdmin(prisma).createUser({
       email: `console-${randomUUID().slice(0, 8)}@test.paygate`,

@@ -20,8 +20,9 @@ export async function buildConsole(): Promise<void> {
   await run('pnpm', ['run', 'build'], BUILD_TIMEOUT_MS);
 }
 
-export async function startBuiltConsole(apiUrl: string): Promise<ServedApp> {
-  const port = await freePort();
+/** `port`: one chosen beforehand (the API must know the console's origin before it starts). */
+export async function startBuiltConsole(apiUrl: string, port?: number): Promise<ServedApp> {
+  port ??= await freePort();
   // detached: `pnpm start` runs vite as a child; the whole process group is stopped together.
   const child = spawn('pnpm', ['run', 'start'], {
     cwd: CONSOLE_DIR,
@@ -48,7 +49,7 @@ export async function startBuiltConsole(apiUrl: string): Promise<ServedApp> {
   return { url, stop };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

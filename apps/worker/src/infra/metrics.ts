@@ -86,6 +86,11 @@ export function createMetrics(sources: { breakerState: () => BreakerState }) {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    ledgerViolations: new Gauge({
+      name: 'paygate_worker_ledger_violations',
+      help: 'Drift found by the last periodic ledger check (LEDGER_CHECK_INTERVAL_MS): unbalanced currencies, balances that differ from their postings, holds that differ from open withdrawals, negative available amounts. 0 is healthy.',
+      registers: [registry],
+    }),
     amqpConnected: new Gauge({
       name: 'paygate_worker_amqp_connected',
       help: '1 while the worker holds an AMQP connection with its channels open, else 0.',

@@ -1,12 +1,19 @@
 import type { BankOrder } from '@paygate/contracts';
-import type { SettlementRepository, TransactionSubmission } from '@paygate/db';
+import type { BankAttemptRecord, SettlementRepository, TransactionSubmission, WorkerRecords } from '@paygate/db';
 import type { CircuitBreaker, GatewayFailureCode, TransactionStatus } from '@paygate/domain';
 import { assert, formatAmount } from '@paygate/domain';
-import { applyBankOrder, failTransaction, startProcessing } from '@paygate/payments';
+import type { BankAnswer, BankClient, BankFailure } from '@paygate/payments';
+import {
+  applyBankOrder,
+  describeBankFailure,
+  failTransaction,
+  isAmbiguousFailure,
+  isCredentialRefused,
+  isTransientFailure,
+  startProcessing,
+} from '@paygate/payments';
 
 import type { Logger } from '../infra/logger';
-import type { BankClient, BankFailure, BankResult } from './bank-client';
-import { describeBankFailure, isAmbiguousFailure, isCredentialRefused, isTransientFailure } from './bank-client';
 import type { RetryPolicy } from './retry-policy';
 
 /**
@@ -50,6 +57,9 @@ export type ProcessOutcome =
 
 export interface ProcessTransactionDeps {
   settlement: SettlementRepository;
+  /** Where each bank call (and each wait for the breaker) is recorded for the operator console. */
+  records: WorkerRecords;
+  workerId: string;
   bank: BankClient;
   breaker: CircuitBreaker;
   retryPolicy: RetryPolicy;
@@ -71,19 +81,31 @@ export class TransactionProcessor {
 
     const submitted = await this.#submit(submission, command.requestId);
     if (submitted.kind === 'breaker_open') {
-      return { kind: 'wait_for_breaker', delayMs: retryPolicy.waitForBreakerMs(submitted.retryInMs) };
+      const delayMs = retryPolicy.waitForBreakerMs(submitted.retryInMs);
+      await this.#recordWait(submission, command, delayMs);
+      return { kind: 'wait_for_breaker', delayMs };
     }
-    if (submitted.result.ok) return this.#accepted(submission, submitted.result.value, command.requestId);
-    const { failure } = submitted.result;
-    if (!isTransientFailure(failure)) return this.#rejected(submission, failure, command.requestId);
-    return this.#transientFailure(submission, command, failure);
+    const outcome = await this.#answered(submission, command, submitted.result);
+    await this.#recordCall(submission, command, submitted.result, outcome.kind === 'retry' ? outcome.delayMs : null);
+    return outcome;
+  }
+
+  async #answered(
+    submission: TransactionSubmission,
+    command: ProcessCommand,
+    result: BankAnswer<BankOrder>,
+  ): Promise<ProcessOutcome> {
+    if (result.ok) return this.#accepted(submission, result.value, command.requestId);
+    const { failure } = result;
+    if (!isTransientFailure(failure)) return this.#rejected(submission, command, failure);
+    return this.#transientFailure(command, failure);
   }
 
   /** The breaker decides whether the bank is called at all, and hears how the call went. */
   async #submit(
     submission: TransactionSubmission,
     requestId: string | null,
-  ): Promise<{ kind: 'called'; result: BankResult<BankOrder> } | { kind: 'breaker_open'; retryInMs: number }> {
+  ): Promise<{ kind: 'called'; result: BankAnswer<BankOrder> } | { kind: 'breaker_open'; retryInMs: number }> {
     const { bank, breaker } = this.deps;
     const { transaction, orderKey } = submission;
     assert(orderKey !== null, 'an order is placed under its order key');
@@ -116,10 +138,11 @@ export class TransactionProcessor {
    */
   async #rejected(
     submission: TransactionSubmission,
+    command: ProcessCommand,
     failure: BankFailure,
-    requestId: string | null,
   ): Promise<ProcessOutcome> {
-    const existing = await this.#findOrder(submission, requestId);
+    const { requestId } = command;
+    const existing = await this.#findOrder(submission, command);
     if (existing.ok && existing.value !== null) return this.#accepted(submission, existing.value, requestId);
     return this.#fail(
       submission,
@@ -129,7 +152,7 @@ export class TransactionProcessor {
     );
   }
 
-  #transientFailure(submission: TransactionSubmission, command: ProcessCommand, failure: BankFailure): ProcessOutcome {
+  #transientFailure(command: ProcessCommand, failure: BankFailure): ProcessOutcome {
     return {
       kind: 'retry',
       delayMs: this.deps.retryPolicy.delayMs(command.attemptIndex),
@@ -150,7 +173,7 @@ export class TransactionProcessor {
     lastFailure: string,
   ): Promise<ProcessOutcome> {
     const { transaction } = submission;
-    const found = await this.#findOrder(submission, command.requestId);
+    const found = await this.#findOrder(submission, command);
     if (found.ok && found.value !== null) return this.#accepted(submission, found.value, command.requestId);
     const horizonMinutes = Math.round(this.deps.retryPolicy.horizonMs / 60_000);
     const history = `${command.attemptIndex} attempt(s) over ${horizonMinutes} min since the first submission; last failure: ${lastFailure}`;
@@ -200,9 +223,62 @@ export class TransactionProcessor {
     }
   }
 
-  #findOrder(submission: TransactionSubmission, requestId: string | null): Promise<BankResult<BankOrder | null>> {
+  async #findOrder(submission: TransactionSubmission, command: ProcessCommand): Promise<BankAnswer<BankOrder | null>> {
     assert(submission.orderKey !== null, 'only a submitted transaction is looked up at the bank');
-    return this.deps.bank.findOrder(submission.orderKey, requestId);
+    const found = await this.deps.bank.findOrder(submission.orderKey, command.requestId);
+    await this.#recordCall(submission, command, found, null);
+    return found;
+  }
+
+  /** One bank call for the console's story of the payment, with the delay chosen after it. */
+  async #recordCall(
+    submission: TransactionSubmission,
+    command: ProcessCommand,
+    answer: BankAnswer<BankOrder | null>,
+    retryDelayMs: number | null,
+  ): Promise<void> {
+    const { call } = answer;
+    await this.#record({
+      transactionId: submission.transaction.id,
+      operation: call.operation,
+      attemptIndex: command.attemptIndex,
+      startedAt: call.startedAt,
+      latencyMs: call.latencyMs,
+      outcome: call.outcome,
+      httpStatus: call.httpStatus,
+      bankReference: answer.ok ? (answer.value?.bank_reference ?? null) : null,
+      error: answer.ok ? null : describeBankFailure(answer.failure),
+      retryDelayMs,
+      requestId: command.requestId,
+      workerId: this.deps.workerId,
+    });
+  }
+
+  /** The breaker was open: no call, and the wait chosen instead. */
+  async #recordWait(submission: TransactionSubmission, command: ProcessCommand, delayMs: number): Promise<void> {
+    await this.#record({
+      transactionId: submission.transaction.id,
+      operation: 'breaker_wait',
+      attemptIndex: command.attemptIndex,
+      startedAt: new Date(this.deps.nowMs()),
+      latencyMs: null,
+      outcome: 'breaker_open',
+      httpStatus: null,
+      bankReference: null,
+      error: command.lastFailure,
+      retryDelayMs: delayMs,
+      requestId: command.requestId,
+      workerId: this.deps.workerId,
+    });
+  }
+
+  /** The record is for people; failing to write it must not change what happens to the payment. */
+  async #record(attempt: BankAttemptRecord): Promise<void> {
+    try {
+      await this.deps.records.recordBankAttempt(attempt);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, transactionId: attempt.transactionId }, 'could not record a bank attempt');
+    }
   }
 
   async #fail(

@@ -1,11 +1,10 @@
-import type { OutboxRepository, SettlementRepository, TransactionSubmission } from '@paygate/db';
+import type { OutboxRepository, SettlementRepository, TransactionSubmission, WorkerRecords } from '@paygate/db';
 import type { CircuitBreaker } from '@paygate/domain';
-import { applyBankOrder, failTransaction } from '@paygate/payments';
+import type { BankClient } from '@paygate/payments';
+import { applyBankOrder, describeBankFailure, failTransaction } from '@paygate/payments';
 
 import type { Logger } from '../infra/logger';
 import type { WorkerMetrics } from '../infra/metrics';
-import type { BankClient } from './bank-client';
-import { describeBankFailure } from './bank-client';
 
 /**
  * The safety net for the asynchronous half. A webhook can be lost, a message can be lost, a worker can die:
@@ -45,6 +44,9 @@ export interface ReconcilerDeps {
   settlement: SettlementRepository;
   outbox: OutboxRepository;
   bank: BankClient;
+  /** Each status question is recorded for the console, like the worker's submissions. */
+  records: WorkerRecords;
+  workerId: string;
   breaker: CircuitBreaker;
   metrics: WorkerMetrics;
   logger: Logger;
@@ -86,6 +88,22 @@ export class Reconciler {
     // Without an order key the gateway never placed an order (a row from before order keys existed).
     if (orderKey === null) return this.#unknownOrder(submission);
     const found = await bank.findOrder(orderKey, requestId);
+    await this.deps.records
+      .recordBankAttempt({
+        transactionId: transaction.id,
+        operation: 'status',
+        attemptIndex: null,
+        startedAt: found.call.startedAt,
+        latencyMs: found.call.latencyMs,
+        outcome: found.call.outcome,
+        httpStatus: found.call.httpStatus,
+        bankReference: found.ok ? (found.value?.bank_reference ?? null) : null,
+        error: found.ok ? null : describeBankFailure(found.failure),
+        retryDelayMs: null,
+        requestId,
+        workerId: this.deps.workerId,
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'reconciler: could not record the bank question'));
     if (!found.ok) {
       log.warn(
         { error: describeBankFailure(found.failure) },

@@ -201,7 +201,14 @@ export class AdminReads {
     };
     const lookup = filter.lookup;
     if (lookup?.kind === 'id') add((p) => `t.id = ${p}`, lookup.id);
-    if (lookup?.kind === 'email') add((p) => `t.user_id = (SELECT id FROM users WHERE email = ${p})`, lookup.email);
+    if (lookup?.kind === 'email') {
+      // The user's id first, as a value: with a subquery the planner cannot tell a user with a hundred
+      // payments from one with a hundred thousand, and ANDs the user's whole index with the other filters
+      // (p99 883 ms for a busy user, a status and an exact amount at 1M rows; `pnpm bench search`).
+      const userId = await this.userIdOf(lookup.email);
+      if (userId === undefined) return { items: [], hasMore: false, nextCursor: null };
+      add((p) => `t.user_id = ${p}`, userId);
+    }
     if (lookup?.kind === 'text') {
       add((p) => `(t.bank_reference = ${p} OR t.idempotency_key = ${p} OR t.request_id = ${p})`, lookup.value);
     }
@@ -243,6 +250,11 @@ export class AdminReads {
       createdAtMs: payment.transaction.createdAt.getTime(),
       id: payment.transaction.id,
     }));
+  }
+
+  private async userIdOf(email: string): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]);
+    return rows[0] ? toId(rows[0].id) : undefined;
   }
 
   async findPayment(id: number): Promise<AdminPayment | undefined> {

@@ -10,10 +10,11 @@ declare module 'vitest' {
   }
 }
 
-// One fresh, migrated database per test run, dropped afterwards.
+// One fresh, migrated database per test run (and an empty one for the bank simulator), dropped afterwards.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const run = await createIsolatedRun({
     label: 'payments',
+    bankDatabase: true,
     migrate: async (url) => {
       await runMigrations(url);
     },

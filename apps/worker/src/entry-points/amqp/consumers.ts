@@ -1,6 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 
 import { AMQP_HEADERS } from '@paygate/contracts';
+import type { DeadLetterInput } from '@paygate/db';
 import { assert, settlesWithin } from '@paygate/domain';
 
 import type { ConfirmPublisher } from '../../infra/amqp-publisher';
@@ -52,6 +53,8 @@ export interface ConsumerSession {
 export interface ConsumerOptions {
   prefetch: number;
   handler: MessageHandler;
+  /** Keeps each dead-lettered message in the database too, so the console lists them without the DLQ. */
+  recordDeadLetter: (letter: DeadLetterInput) => Promise<void>;
   inFlight: InFlight;
   metrics: WorkerMetrics;
   logger: Logger;
@@ -59,6 +62,8 @@ export interface ConsumerOptions {
 
 /** Longest reason put in a header: header tables are bounded (amqplib refuses more than 64 KiB). */
 const REASON_LENGTH_MAX = 500;
+/** Longest undecodable body kept with a dead letter's record. */
+const RAW_BODY_LENGTH_MAX = 4_096;
 /** Headers RabbitMQ maintains itself when it dead-letters; a copy starts without them. */
 const BROKER_HEADERS = /^x-(death|first-death-|last-death-)/;
 
@@ -102,7 +107,7 @@ async function handleDelivery(
     result = { kind: 'poison', reason: 'handler_error' };
   }
   try {
-    await settleDelivery(session, delivery, result, options.metrics);
+    await settleDelivery(session, delivery, result, options);
   } catch (error) {
     // The channel or the broker failed while we answered. Not acking is safe: the delivery comes back on
     // the next session, and processing it again is idempotent.
@@ -115,15 +120,17 @@ async function settleDelivery(
   session: ConsumerSession,
   delivery: ConsumeMessage,
   result: HandlerResult,
-  metrics: WorkerMetrics,
+  options: ConsumerOptions,
 ): Promise<void> {
   const { channel, publisher, topology } = session;
+  const { metrics } = options;
   if (result === 'ack') {
     channel.ack(delivery);
     return;
   }
   switch (result.kind) {
     case 'poison':
+      await recordDeadLetter(delivery, result.reason, options);
       channel.nack(delivery, false, false);
       metrics.deadLettered.inc({ reason: result.reason });
       return;
@@ -146,9 +153,40 @@ async function settleDelivery(
         ...copyProperties(delivery),
         headers: { ...copyHeaders(delivery), [AMQP_HEADERS.failureReason]: result.reason.slice(0, REASON_LENGTH_MAX) },
       });
+      // After the broker confirmed the copy: the queue has it whatever happens to this write.
+      await recordDeadLetter(delivery, result.reason, options);
       channel.ack(delivery);
       metrics.deadLettered.inc({ reason: result.reason.split(':')[0] ?? 'failed' });
       return;
+  }
+}
+
+/**
+ * The database's copy of a dead letter. It is for people: a failed write is logged, and the message still
+ * goes to the dead-letter queue (redelivering it instead would find its payment final and ack it, losing
+ * it from both places).
+ */
+async function recordDeadLetter(delivery: ConsumeMessage, reason: string, options: ConsumerOptions): Promise<void> {
+  const text = delivery.content.toString('utf8');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text) as unknown;
+  } catch {
+    payload = { raw: text.slice(0, RAW_BODY_LENGTH_MAX) };
+  }
+  const transactionId =
+    typeof payload === 'object' && payload !== null && 'transaction_id' in payload ? payload.transaction_id : null;
+  const messageId: unknown = delivery.properties.messageId;
+  try {
+    await options.recordDeadLetter({
+      transactionId: typeof transactionId === 'number' && Number.isSafeInteger(transactionId) ? transactionId : null,
+      reason: reason.slice(0, REASON_LENGTH_MAX),
+      payload,
+      headers: copyHeaders(delivery),
+      messageId: typeof messageId === 'string' ? messageId : null,
+    });
+  } catch (error) {
+    options.logger.error({ err: error, reason }, 'could not record a dead letter in the database');
   }
 }
 

@@ -24,6 +24,7 @@ import { sendError } from '../send-error';
 import { decode } from '../validate';
 import { operatorOf } from './operator-context';
 import { keyRoutes } from './key-routes';
+import { repairRoutes } from './repair-routes';
 
 /**
  * The operator API, /api/v1/admin: the console's only door. It opens with an operator session cookie and
@@ -169,6 +170,7 @@ export function adminRouter(deps: ApiDeps, services: Services): Router {
 
   const changeGuards = [operatorRoleOnly, sameOrigin, ...body];
   router.use(keyRoutes(services, changeGuards));
+  router.use(repairRoutes(services, changeGuards));
 
   router.use((req, res) => {
     sendError(res, 'not_found', `No operator route ${req.method} ${req.baseUrl}${req.path}.`);

@@ -2,13 +2,14 @@ import type { BankOrderRequest } from '@paygate/contracts';
 import { BANK_HEADERS, BankErrorBody, BankOrder } from '@paygate/contracts';
 import { REQUEST_ID_LENGTH_MAX } from '@paygate/domain/limits';
 
-import type { WorkerMetrics } from '../infra/metrics';
-
 /**
  * The bank protocol (packages/contracts/src/bank.ts) over fetch, authenticated as the gateway's merchant
  * (BANK_API_KEY). Every call has a timeout and a bounded answer size, and never throws: it returns the
  * order, or a failure that says whether trying again could help (`isTransientFailure`) and whether the
- * bank may have acted on a request we never saw answered (`isAmbiguousFailure`).
+ * bank may have acted on a request we never saw answered (`isAmbiguousFailure`). Each answer carries the
+ * call's facts (when, how long, what came back) so a caller can record the attempt with what it decided;
+ * `onCall` hears every call too (the apps' latency histograms). The worker and the API (an operator's
+ * "reconcile now") both use it.
  */
 
 export type BankFailure =
@@ -23,12 +24,25 @@ export type BankResult<T> = { ok: true; value: T } | { ok: false; failure: BankF
 
 export type BankOperation = 'submit' | 'status';
 
+/** One call to the bank as it happened: what an attempt record and a latency histogram need. */
+export interface BankCall {
+  operation: BankOperation;
+  startedAt: Date;
+  latencyMs: number;
+  /** ok, not_found, unavailable, rejected, timeout, network_error or bad_response. */
+  outcome: string;
+  httpStatus: number | null;
+}
+
+/** A result with the call that produced it. */
+export type BankAnswer<T> = BankResult<T> & { call: BankCall };
+
 export interface BankClientOptions {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
   responseBytesMax: number;
-  metrics: WorkerMetrics;
+  onCall?: (call: BankCall) => void;
   fetch?: typeof fetch;
 }
 
@@ -44,8 +58,8 @@ export class BankClient {
     order: BankOrderRequest,
     orderKey: string,
     requestId: string | null,
-  ): Promise<BankResult<BankOrder>> {
-    const result = await this.#call('submit', '/v1/payments', {
+  ): Promise<BankAnswer<BankOrder>> {
+    const { result, call } = await this.#call('submit', '/v1/payments', {
       method: 'POST',
       headers: {
         ...this.#headersFor(requestId),
@@ -54,30 +68,39 @@ export class BankClient {
       },
       body: JSON.stringify(order),
     });
-    if (!result.ok) return result;
-    return decodeOrder(result.value);
+    if (!result.ok) return { ...result, call };
+    return { ...decodeOrder(result.value), call };
   }
 
   /** GET /v1/payments/{reference}: the order, or null when the bank has none under that reference or key. */
-  async findOrder(referenceOrKey: string, requestId: string | null): Promise<BankResult<BankOrder | null>> {
-    const result = await this.#call('status', `/v1/payments/${encodeURIComponent(referenceOrKey)}`, {
+  async findOrder(referenceOrKey: string, requestId: string | null): Promise<BankAnswer<BankOrder | null>> {
+    const { result, call } = await this.#call('status', `/v1/payments/${encodeURIComponent(referenceOrKey)}`, {
       method: 'GET',
       headers: this.#headersFor(requestId),
     });
-    if (!result.ok) return result;
-    if (result.value.status === 404) return { ok: true, value: null };
-    return decodeOrder(result.value);
+    if (!result.ok) return { ...result, call };
+    if (result.value.status === 404) return { ok: true, value: null, call };
+    return { ...decodeOrder(result.value), call };
   }
 
   /** Any HTTP answer is `ok` here (the caller reads its status); only no answer at all is a failure. */
-  async #call(operation: BankOperation, path: string, init: RequestInit): Promise<BankResult<HttpAnswer>> {
+  async #call(
+    operation: BankOperation,
+    path: string,
+    init: RequestInit,
+  ): Promise<{ result: BankResult<HttpAnswer>; call: BankCall }> {
+    const startedAt = new Date();
     const startedAtMs = performance.now();
     const result = await this.#send(path, init);
-    this.options.metrics.bankRequestDuration.observe(
-      { operation, outcome: outcomeLabel(result) },
-      (performance.now() - startedAtMs) / 1000,
-    );
-    return result;
+    const call: BankCall = {
+      operation,
+      startedAt,
+      latencyMs: performance.now() - startedAtMs,
+      outcome: outcomeLabel(result),
+      httpStatus: httpStatusOf(result),
+    };
+    this.options.onCall?.(call);
+    return { result, call };
   }
 
   async #send(path: string, init: RequestInit): Promise<BankResult<HttpAnswer>> {
@@ -183,6 +206,12 @@ function httpFailure(status: number, body: unknown): BankFailure {
   const parsed = BankErrorBody.safeParse(body);
   const message = parsed.success ? parsed.data.message.slice(0, 300) : 'the bank gave no explanation';
   return { kind: 'http', status, errorCode: parsed.success ? parsed.data.error.slice(0, 64) : null, message };
+}
+
+function httpStatusOf(result: BankResult<HttpAnswer>): number | null {
+  if (result.ok) return result.value.status;
+  const { failure } = result;
+  return failure.kind === 'http' || failure.kind === 'bad_response' ? failure.status : null;
 }
 
 function outcomeLabel(result: BankResult<HttpAnswer>): string {
