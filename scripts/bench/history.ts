@@ -7,13 +7,13 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
-import { createPool, TransactionsRepository } from '@paygate/db';
-import type { TransactionFilter } from '@paygate/db';
+import { AdminReads, createPool, TransactionsRepository } from '@paygate/db';
+import type { AdminPaymentFilter, TransactionFilter } from '@paygate/db';
 import { createPrismaClient } from '@paygate/db/prisma';
 import type { PrismaClient } from '@paygate/db/prisma';
 import { decodeCursor, encodeCursor } from '@paygate/domain';
 
-import { ADMIN_URL, cpuModel, databaseUrl, run, writeReport } from './lib';
+import { ADMIN_URL, cpuModel, databaseUrl, loadAverage, run, writeReport } from './lib';
 
 const DATABASE = 'paygate_bench_history';
 const HEAVY_ROWS = Number(process.env.BENCH_HISTORY_HEAVY_ROWS ?? 1_000_000);
@@ -22,6 +22,8 @@ const SPREAD_USERS = 10_000;
 const CALLS = Number(process.env.BENCH_HISTORY_CALLS ?? 300);
 const WARMUP_CALLS = 30;
 const PAGE_LIMIT = 20;
+/** The API's HISTORY_EXACT_TOTAL_MAX default: past it the page's total is an estimate. */
+const EXACT_TOTAL_MAX = Number(process.env.HISTORY_EXACT_TOTAL_MAX ?? 10_000);
 
 interface Case {
   name: string;
@@ -70,23 +72,25 @@ export async function benchHistory(): Promise<void> {
       },
       { name: 'first page, a user with ~100', filter: { userId: spreadUserId } },
     ];
-    const repository = new TransactionsRepository(pool);
+    // The API's page (total exact up to the bound, then an estimate) beside the same page counted exactly.
+    const repository = new TransactionsRepository(pool, { exactTotalMax: EXACT_TOTAL_MAX });
+    const exactRepository = new TransactionsRepository(pool);
     const results = [];
     for (const benchCase of cases) {
       const cursor = benchCase.isDeep ? await deepCursor(pool, benchCase.filter.userId) : undefined;
-      const raw = await time(() =>
-        repository.list(benchCase.filter, {
-          limit: PAGE_LIMIT,
-          offset: 0,
-          cursor: cursor ? decodeCursor(cursor) : undefined,
-        }),
-      );
+      const pageRequest = { limit: PAGE_LIMIT, offset: 0, cursor: cursor ? decodeCursor(cursor) : undefined };
+      const sample = await repository.list(benchCase.filter, pageRequest);
+      const raw = await time(() => repository.list(benchCase.filter, pageRequest));
+      const exact = await time(() => exactRepository.list(benchCase.filter, pageRequest));
       const rawItemsOnly = await time(() => listItemsRaw(pool, benchCase.filter, cursor));
       const viaPrisma = await time(() => listItemsPrisma(prisma, benchCase.filter, cursor));
       const count = await time(() => countRaw(pool, benchCase.filter));
       results.push({
         case: benchCase.name,
+        total: sample.total,
+        totalIsEstimate: sample.totalIsEstimate,
         repository: raw,
+        repositoryExactTotal: exact,
         itemsRaw: rawItemsOnly,
         itemsPrisma: viaPrisma,
         countOnly: count,
@@ -94,21 +98,32 @@ export async function benchHistory(): Promise<void> {
       });
     }
     console.log(
-      '\n| case | repository page (items + total) p50 / p99 | items only, raw SQL p50 / p99 | items only, Prisma p50 / p99 | Prisma / raw (p50) | COUNT(*) alone p50 |',
+      `\n| case | total (estimate?) | API page, total exact up to ${EXACT_TOTAL_MAX} p50 / p99 | page with exact COUNT(*) p50 / p99 | items only, raw SQL p50 / p99 | items only, Prisma p50 / p99 | Prisma / raw (p50) | COUNT(*) alone p50 |`,
     );
-    console.log('|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const result of results) {
       console.log(
-        `| ${result.case} | ${fmt(result.repository)} | ${fmt(result.itemsRaw)} | ${fmt(result.itemsPrisma)} | ${result.prismaOverRaw} | ${result.countOnly.p50Ms} ms |`,
+        `| ${result.case} | ${result.total}${result.totalIsEstimate ? ' (estimate)' : ''} | ${fmt(result.repository)} | ${fmt(result.repositoryExactTotal)} | ${fmt(result.itemsRaw)} | ${fmt(result.itemsPrisma)} | ${result.prismaOverRaw} | ${result.countOnly.p50Ms} ms |`,
       );
     }
+    const worstP99Ms = Math.max(...results.map((result) => result.repository.p99Ms));
+    console.log(`worst API page p99 ${worstP99Ms} ms (target < 20 ms); load average ${loadAverage()}`);
+    const operatorSearch = await benchOperatorSearch(pool, { heavyUserId, monthAgo, twoMonthsAgo });
+    console.log('\n| operator search (console), 25 per page, 2M rows | p50 / p99 |');
+    console.log('|---|---|');
+    for (const result of operatorSearch) console.log(`| ${result.case} | ${fmt(result.timing)} |`);
+    const worstSearchP99Ms = Math.max(...operatorSearch.map((result) => result.timing.p99Ms));
+    console.log(`worst operator search p99 ${worstSearchP99Ms} ms (target < 100 ms)`);
     const file = writeReport('history', {
       cpu: cpuModel(),
       heavyRows: HEAVY_ROWS,
       spreadRows: SPREAD_ROWS,
       spreadUsers: SPREAD_USERS,
       calls: CALLS,
+      exactTotalMax: EXACT_TOTAL_MAX,
+      loadAverage: loadAverage(),
       results,
+      operatorSearch,
     });
     console.log(`\nreport: ${file}`);
   } finally {
@@ -200,6 +215,40 @@ async function loadedMarker(url: string): Promise<string | undefined> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** The console's payment search (AdminReads.searchPayments) over both populations, as an operator uses it. */
+async function benchOperatorSearch(
+  pool: pg.Pool,
+  at: { heavyUserId: number; monthAgo: Date; twoMonthsAgo: Date },
+): Promise<{ case: string; timing: Timing }[]> {
+  const reads = new AdminReads(pool);
+  const { rows } = await pool.query<{ bank_reference: string; email: string }>(
+    `SELECT t.bank_reference, u.email FROM transactions t JOIN users u ON u.id = t.user_id
+      WHERE t.user_id = $1 AND t.bank_reference IS NOT NULL ORDER BY t.id LIMIT 1`,
+    [at.heavyUserId],
+  );
+  const sample = rows[0];
+  if (!sample) throw new Error('no transaction to search for');
+  const cases: { name: string; filter: AdminPaymentFilter }[] = [
+    { name: 'newest payments, no filter', filter: {} },
+    { name: 'by bank reference', filter: { lookup: { kind: 'text', value: sample.bank_reference } } },
+    { name: "by the 1M-row user's email", filter: { lookup: { kind: 'email', email: sample.email } } },
+    { name: 'status=failed', filter: { status: 'failed' } },
+    {
+      name: 'type=withdrawal, one month',
+      filter: { type: 'withdrawal', createdFrom: at.twoMonthsAgo, createdTo: at.monthAgo },
+    },
+    { name: 'amount 100.00..200.00', filter: { amountMinMinor: 10_000n, amountMaxMinor: 20_000n } },
+    { name: 'stuck (pending/processing) for a month', filter: { stuckBefore: at.monthAgo } },
+  ];
+  const results = [];
+  for (const searchCase of cases)
+    results.push({
+      case: searchCase.name,
+      timing: await time(() => reads.searchPayments(searchCase.filter, { limit: 25 })),
+    });
+  return results;
 }
 
 async function deepCursor(pool: pg.Pool, userId: number): Promise<string> {

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -49,7 +50,7 @@ export async function startApp(
   env: Record<string, string>,
   readyUrl: string,
 ): Promise<AppProcess> {
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...cpuProfileArgs(label), script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -80,6 +81,17 @@ export async function startApp(
   };
 }
 
+/**
+ * With BENCH_CPU_PROF=<name>, apps started by a bench run under `node --cpu-prof` and write their profiles
+ * to artifacts/profiles/<name>/<app>/ when they stop (SIGTERM); `pnpm exec tsx scripts/cpu-profile.ts DIR`
+ * summarises them.
+ */
+export function cpuProfileArgs(app: string): string[] {
+  const name = process.env.BENCH_CPU_PROF;
+  if (name === undefined || name === '') return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'artifacts', 'profiles', name, app)}`];
+}
+
 /** Samples a process's resident memory; `peakMb` is the largest sample since the last reset. */
 export function rssSampler(pid: number, intervalMs = 100) {
   let peakKb = 0;
@@ -103,8 +115,34 @@ export function rssSampler(pid: number, intervalMs = 100) {
   };
 }
 
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc: per request or per payment it is a figure
+ * that a busy shared machine disturbs far less than throughput. `sinceMs()` is the CPU used since `reset()`.
+ */
+export function cpuMeter(pid: number) {
+  const ticksPerSecond = 100; // USER_HZ on Linux.
+  const read = (): number => {
+    try {
+      // Fields after the command name (which may hold spaces): utime is the 14th field, stime the 15th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+    } catch {
+      return 0;
+    }
+  };
+  let startMs = read();
+  return {
+    reset: () => {
+      startMs = read();
+    },
+    sinceMs: () => read() - startMs,
+  };
+}
+
 export interface LoadResult {
   requestsPerSecond: number;
+  requestCount: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
   statusCounts: Record<string, number>;
@@ -119,6 +157,7 @@ export async function load(options: autocannon.Options): Promise<LoadResult> {
   }
   return {
     requestsPerSecond: Math.round(result.requests.average),
+    requestCount: result.requests.total,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     statusCounts,
@@ -169,6 +208,11 @@ export function writeReport(name: string, report: unknown): string {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The machine's 1-minute load average, rounded: shared machines make every figure relative to it. */
+export function loadAverage(): number {
+  return Math.round((os.loadavg()[0] ?? 0) * 10) / 10;
 }
 
 export function cpuModel(): string {

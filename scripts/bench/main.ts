@@ -1,9 +1,10 @@
-// `pnpm bench <api|settle|history|search|events>`: performance measured side by side with the database's own ceiling.
+// `pnpm bench <api|settle|history|search|events|webhooks>`: performance measured side by side with the database's own ceiling.
 import { benchApi } from './api';
 import { benchEvents } from './events';
 import { benchHistory } from './history';
 import { benchSearch } from './search';
 import { benchSettle } from './settle';
+import { benchWebhooks } from './webhooks';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   api: benchApi,
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   history: benchHistory,
   search: benchSearch,
   events: benchEvents,
+  webhooks: benchWebhooks,
 };
 
 const name = process.argv[2] ?? 'api';

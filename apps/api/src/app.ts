@@ -10,6 +10,7 @@ import { buildDocsPage } from './entry-points/http/docs-page';
 import { errorHandler, notFound } from './entry-points/http/error-handler';
 import { requestId } from './entry-points/http/request-id';
 import { requestLog } from './entry-points/http/request-log';
+import { staticHeaders } from './entry-points/http/static-headers';
 import { routeTemplateMatcher } from './entry-points/http/route-template';
 import { router } from './entry-points/http/router';
 import { DEMO_USERS } from './services/demo-users';
@@ -31,23 +32,25 @@ export function createApp(deps: ApiDeps): { app: express.Express; services: Serv
   app.use(requestId());
   app.use(requestLog(deps.logger, deps.metrics, routeTemplateMatcher(Object.keys(OPENAPI_PATHS))));
   app.use(
-    helmet({
-      // What the /docs page (Scalar) needs and nothing more, all from this origin: its bundle, and its one
-      // inline script by hash; inline styles (Scalar sets style attributes, which no hash or nonce can
-      // cover); data: images and fonts (its icons); fetches of /openapi.json and "Try it" calls. No other
-      // origin is allowed anywhere (helmet's defaults would allow https: fonts and styles).
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          'script-src': ["'self'", ...docs.scriptHashes],
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:'],
-          'font-src': ["'self'", 'data:'],
-          'connect-src': ["'self'"],
-          'upgrade-insecure-requests': null,
+    staticHeaders(
+      helmet({
+        // What the /docs page (Scalar) needs and nothing more, all from this origin: its bundle, and its one
+        // inline script by hash; inline styles (Scalar sets style attributes, which no hash or nonce can
+        // cover); data: images and fonts (its icons); fetches of /openapi.json and "Try it" calls. No other
+        // origin is allowed anywhere (helmet's defaults would allow https: fonts and styles).
+        contentSecurityPolicy: {
+          useDefaults: true,
+          directives: {
+            'script-src': ["'self'", ...docs.scriptHashes],
+            'style-src': ["'self'", "'unsafe-inline'"],
+            'img-src': ["'self'", 'data:'],
+            'font-src': ["'self'", 'data:'],
+            'connect-src': ["'self'"],
+            'upgrade-insecure-requests': null,
+          },
         },
-      },
-    }),
+      }),
+    ),
   );
   app.use(
     cors({

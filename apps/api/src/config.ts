@@ -4,8 +4,10 @@ import { z } from 'zod';
 import type { ConfigProblem, NodeEnv } from '@paygate/config';
 import {
   bool,
+  cidrList,
   ConfigError,
   DEV_BANK_API_KEY,
+  DEV_WEBHOOK_ENDPOINT_SECRET_KEY,
   DEV_WEBHOOK_SECRET,
   int,
   list,
@@ -105,6 +107,21 @@ export const API_ENV = z.object({
   WEBHOOK_TOLERANCE_S: int(1, 3_600)
     .default(300)
     .describe("A bank webhook whose timestamp is further than this from the API's clock is refused (replays)."),
+  WEBHOOK_ENDPOINT_SECRET_KEY: z
+    .string()
+    .max(1_024)
+    .default(DEV_WEBHOOK_ENDPOINT_SECRET_KEY)
+    .describe(SHARED_ENV_DESCRIPTIONS.WEBHOOK_ENDPOINT_SECRET_KEY),
+  WEBHOOK_ALLOW_PRIVATE_URLS: cidrList.default([]).describe(SHARED_ENV_DESCRIPTIONS.WEBHOOK_ALLOW_PRIVATE_URLS),
+  WEBHOOK_ENDPOINTS_PER_USER_MAX: int(1, 1_000)
+    .default(10)
+    .describe('Outgoing webhook endpoints one user may have; one more is refused (409).'),
+  WEBHOOK_DNS_TIMEOUT_MS: int(10, 30_000)
+    .default(2_000)
+    .describe(
+      'Longest wait for DNS when an outgoing webhook endpoint is added (its addresses must be public). Must be ' +
+        'below REQUEST_TIMEOUT_MS.',
+    ),
   RATE_LIMIT_BALANCE_PER_MIN: int(1, 10_000_000)
     .default(10)
     .describe('Balance reads per user and minute (a sliding window, shared by every api instance through Redis).'),
@@ -164,6 +181,19 @@ export const API_ENV = z.object({
     .describe(
       'How long a verified API key is cached in memory; a revoked key stops working within this time. 0 ' +
         'checks the database on every request.',
+    ),
+  OUTBOX_WAKE_UP_INTERVAL_MS: int(0, 1_000)
+    .default(5)
+    .describe(
+      'Shortest time between two wake-ups (NOTIFY) of the outbox relay from one API process; commits in ' +
+        'between are published by the same wake-up. 0 sends one per round trip (one extra query per create ' +
+        'under load).',
+    ),
+  HISTORY_EXACT_TOTAL_MAX: int(0, 10_000_000)
+    .default(10_000)
+    .describe(
+      'Lists and history count their matches exactly up to this many; past it `total` is the database ' +
+        "planner's estimate, flagged total_is_estimate: true (an exact count reads every matching row).",
     ),
   AUTH_CACHE_ENTRIES_MAX: int(1, 1_000_000)
     .default(10_000)
@@ -252,7 +282,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   try {
     return toConfig(
       loadEnv(API_ENV, env, {
-        secrets: { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET, BANK_API_KEY: DEV_BANK_API_KEY },
+        secrets: {
+          WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
+          BANK_API_KEY: DEV_BANK_API_KEY,
+          WEBHOOK_ENDPOINT_SECRET_KEY: DEV_WEBHOOK_ENDPOINT_SECRET_KEY,
+        },
         check: checkRelations,
       }),
     );
@@ -313,6 +347,14 @@ function toConfig(e: Env) {
       failOpen: e.RATE_LIMIT_FAIL_OPEN,
     },
     idempotency: { ttlHours: e.IDEMPOTENCY_TTL_HOURS },
+    webhookEndpoints: {
+      secretKey: e.WEBHOOK_ENDPOINT_SECRET_KEY,
+      allowPrivateCidrs: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+      countMaxPerUser: e.WEBHOOK_ENDPOINTS_PER_USER_MAX,
+      dnsTimeoutMs: e.WEBHOOK_DNS_TIMEOUT_MS,
+    },
+    outbox: { wakeUpIntervalMs: e.OUTBOX_WAKE_UP_INTERVAL_MS },
+    history: { exactTotalMax: e.HISTORY_EXACT_TOTAL_MAX },
     health: { timeoutMs: e.HEALTH_CHECK_TIMEOUT_MS },
     auth: {
       cacheTtlMs: e.AUTH_CACHE_TTL_MS,
@@ -387,6 +429,16 @@ function checkRelations(e: Env): ConfigProblem[] {
       variable: 'BANK_TIMEOUT_MS',
       message: `must be below REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`,
     });
+  }
+  if (e.WEBHOOK_DNS_TIMEOUT_MS >= e.REQUEST_TIMEOUT_MS) {
+    problems.push({
+      variable: 'WEBHOOK_DNS_TIMEOUT_MS',
+      message: `must be below REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`,
+    });
+  }
+  // The private ranges are for a developer's own receiver; a production gateway must never reach them.
+  if (e.NODE_ENV === 'production' && e.WEBHOOK_ALLOW_PRIVATE_URLS.length > 0) {
+    problems.push({ variable: 'WEBHOOK_ALLOW_PRIVATE_URLS', message: 'must be empty when NODE_ENV=production' });
   }
   if (e.REDIS_COMMAND_TIMEOUT_MS >= e.REQUEST_TIMEOUT_MS) {
     problems.push({

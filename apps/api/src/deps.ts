@@ -14,6 +14,8 @@ import {
   TransactionsRepository,
   UserSessionsRepository,
   UsersRepository,
+  WebhookDeliveriesRepository,
+  WebhookEndpointsRepository,
   WorkerRecords,
 } from '@paygate/db';
 import { BankClient } from '@paygate/payments';
@@ -31,6 +33,7 @@ import { OperatorReads } from './services/operator-reads';
 import { OperatorRepairs } from './services/operator-repairs';
 import { OperatorSessions } from './services/operator-sessions';
 import { UserSessions } from './services/user-sessions';
+import { WebhookEndpoints } from './services/webhook-endpoints';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp. */
 export interface ApiDeps {
@@ -58,6 +61,7 @@ export interface Services {
   userSessions: UserSessions;
   /** GET /api/v1/events: this process's streams and its one LISTEN connection. Close it on shutdown. */
   events: EventHub;
+  webhookEndpoints: WebhookEndpoints;
   repairs: OperatorRepairs;
 }
 
@@ -66,7 +70,11 @@ export function buildServices(deps: ApiDeps): Services {
   const { operators: operatorConfig } = deps.config;
   const onWakeUpError = (error: unknown) =>
     deps.logger.warn({ err: error }, 'a wake-up NOTIFY failed; the relay sweep and the streams catch up');
-  const transactions = new TransactionsRepository(deps.pool, onWakeUpError);
+  const transactions = new TransactionsRepository(deps.pool, {
+    onWakeUpError,
+    wakeUpIntervalMs: deps.config.outbox.wakeUpIntervalMs,
+    exactTotalMax: deps.config.history.exactTotalMax,
+  });
   const adminReads = new AdminReads(deps.pool);
   return {
     events: buildEventHub(deps, transactions),
@@ -96,8 +104,13 @@ export function buildServices(deps: ApiDeps): Services {
       },
       deps.clock,
     ),
-    transactions,
     settlement: new SettlementRepository(deps.pool, onWakeUpError),
+    webhookEndpoints: new WebhookEndpoints(
+      new WebhookEndpointsRepository(deps.pool),
+      new WebhookDeliveriesRepository(deps.pool),
+      deps.config.webhookEndpoints,
+    ),
+    transactions,
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,
       cacheEntriesMax: deps.config.auth.cacheEntriesMax,

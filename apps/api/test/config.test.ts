@@ -10,6 +10,7 @@ import { API_ENV, ConfigError, DEV_WEBHOOK_SECRET, loadConfig } from '../src/con
 
 const STRONG_SECRET = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 const STRONG_BANK_KEY = 'b1c7e0f4a9d24c3e8f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
+const STRONG_ENDPOINT_KEY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const API_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -71,21 +72,52 @@ describe('loadConfig', () => {
     ],
     ['a repeated pattern', 'abcdefgh'.repeat(5), [expect.stringMatching(/^WEBHOOK_SECRET: must be random/)]],
   ])('when production gets %s as WEBHOOK_SECRET, then it does not start', (_name, secret, problems) => {
-    expect(problemsOf({ NODE_ENV: 'production', WEBHOOK_SECRET: secret, BANK_API_KEY: STRONG_BANK_KEY })).toEqual(
-      problems,
-    );
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        WEBHOOK_SECRET: secret,
+        BANK_API_KEY: STRONG_BANK_KEY,
+        WEBHOOK_ENDPOINT_SECRET_KEY: STRONG_ENDPOINT_KEY,
+      }),
+    ).toEqual(problems);
   });
 
   test('when production gets a random secret, then it starts, with demo keys switched off', () => {
-    const config = loadConfig({ NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET, BANK_API_KEY: STRONG_BANK_KEY });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      WEBHOOK_SECRET: STRONG_SECRET,
+      BANK_API_KEY: STRONG_BANK_KEY,
+      WEBHOOK_ENDPOINT_SECRET_KEY: STRONG_ENDPOINT_KEY,
+    });
     expect(config.env).toBe('production');
     expect(config.auth.demoKeysAllowed).toBe(false);
     expect(config.operators.secureCookie).toBe(true);
   });
 
   test('when production keeps the development bank credential, then it does not start (the console reconciles with it)', () => {
-    expect(problemsOf({ NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET })).toEqual([
-      'BANK_API_KEY: the development default is refused when NODE_ENV=production',
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        WEBHOOK_SECRET: STRONG_SECRET,
+        WEBHOOK_ENDPOINT_SECRET_KEY: STRONG_ENDPOINT_KEY,
+      }),
+    ).toEqual(['BANK_API_KEY: the development default is refused when NODE_ENV=production']);
+  });
+
+  test('when production keeps the development key of webhook endpoint secrets, or allows private URLs, then it does not start', () => {
+    const strong = { NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET, BANK_API_KEY: STRONG_BANK_KEY };
+    expect(problemsOf(strong)).toEqual([
+      'WEBHOOK_ENDPOINT_SECRET_KEY: the development default is refused when NODE_ENV=production',
+    ]);
+    expect(
+      problemsOf({
+        ...strong,
+        WEBHOOK_ENDPOINT_SECRET_KEY: STRONG_ENDPOINT_KEY,
+        WEBHOOK_ALLOW_PRIVATE_URLS: '127.0.0.0/8',
+      }),
+    ).toEqual(['WEBHOOK_ALLOW_PRIVATE_URLS: must be empty when NODE_ENV=production']);
+    expect(problemsOf({ WEBHOOK_ALLOW_PRIVATE_URLS: 'localhost' })).toEqual([
+      'WEBHOOK_ALLOW_PRIVATE_URLS: must be CIDR ranges separated by commas, e.g. 127.0.0.0/8,::1/128',
     ]);
   });
 

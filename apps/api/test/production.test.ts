@@ -19,7 +19,12 @@ let production: TestApi;
 let development: TestApi;
 beforeAll(async () => {
   [production, development] = await Promise.all([
-    startApi({ NODE_ENV: 'production', WEBHOOK_SECRET: STRONG_SECRET, BANK_API_KEY: STRONG_BANK_KEY }),
+    startApi({
+      NODE_ENV: 'production',
+      WEBHOOK_SECRET: STRONG_SECRET,
+      BANK_API_KEY: STRONG_BANK_KEY,
+      WEBHOOK_ENDPOINT_SECRET_KEY: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    }),
     startApi(),
   ]);
 });

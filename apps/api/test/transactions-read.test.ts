@@ -72,6 +72,26 @@ describe('GET /api/v1/deposits/{id} and /withdrawals/{id}', () => {
 });
 
 describe('GET /api/v1/deposits and /withdrawals', () => {
+  // Goal: a long history is not counted row by row on every page. Method: an API whose exact-count bound
+  // is 2, a user with 3 deposits and one with 2; the page stays complete either way.
+  test('when more transactions match than the exact-count bound, then total is an estimate, flagged, and the page is whole', async () => {
+    const bounded = await startApi({ HISTORY_EXACT_TOTAL_MAX: '2' });
+    try {
+      const [busy, quiet] = [await givenUser(), await givenUser()];
+      for (const amount of ['1.00', '2.00', '3.00']) await postDeposit(bounded, busy, amount);
+      for (const amount of ['1.00', '2.00']) await postDeposit(bounded, quiet, amount);
+
+      const long = await getAs(bounded, busy, '/api/v1/deposits');
+      expect(long.body).toMatchObject({ total_is_estimate: true, has_more: false });
+      expect(long.body.total).toBeGreaterThanOrEqual(3);
+      expect(long.body.items).toHaveLength(3);
+      const short = await getAs(bounded, quiet, '/api/v1/deposits');
+      expect(short.body).toMatchObject({ total: 2, total_is_estimate: false });
+    } finally {
+      await bounded.close();
+    }
+  });
+
   test('when listing, then only your transactions of that type appear, newest first, with the page fields', async () => {
     const [user, other] = [await givenUser('100.00'), await givenUser('100.00')];
     const ids: number[] = [];
@@ -79,7 +99,14 @@ describe('GET /api/v1/deposits and /withdrawals', () => {
     await postWithdrawal(api, user, '4.00');
     await postDeposit(api, other, '9.00');
     const deposits = await getAs(api, user, '/api/v1/deposits');
-    expect(deposits.body).toMatchObject({ total: 3, limit: 20, offset: 0, has_more: false, next_cursor: null });
+    expect(deposits.body).toMatchObject({
+      total: 3,
+      total_is_estimate: false,
+      limit: 20,
+      offset: 0,
+      has_more: false,
+      next_cursor: null,
+    });
     expect(deposits.body.items.map((item: { id: number }) => item.id)).toEqual([...ids].reverse());
     const withdrawals = await getAs(api, user, '/api/v1/withdrawals');
     expect(withdrawals.body.items.map((item: { amount: string }) => item.amount)).toEqual(['4.00']);

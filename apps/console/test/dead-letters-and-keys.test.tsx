@@ -10,7 +10,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, test } from 'vitest';
 
 import { ADMIN, startAdminServer } from './support/admin-server';
-import { deadLetter, OPERATOR, page, repairResult, userDetail, VIEWER } from './support/fixtures';
+import { deadLetter, errorBody, OPERATOR, page, repairResult, userDetail, VIEWER } from './support/fixtures';
 import { renderApp } from './support/render-app';
 
 const NEW_KEY = 'pgk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
@@ -56,6 +56,53 @@ describe('POST /api/v1/admin/dead-letters/{id}/replay', () => {
     expect(server.requestsTo('POST', `${ADMIN}/dead-letters/12/replay`)[0]?.body).toEqual({
       reason: 'Bank fixed the order limit',
     });
+  });
+
+  test('when the API refuses (409) because the payment is final, then the dialog closes and the page says why', async () => {
+    server = await startAdminServer(OPERATOR, {
+      'GET /dead-letters': { status: 200, body: page([deadLetter()]) },
+      'POST /dead-letters/12/replay': {
+        status: 409,
+        body: errorBody(
+          'repair_refused',
+          'Payment 4182 is failed, so it is not sent again; the dead letter is marked handled.',
+        ),
+      },
+    });
+    const user = userEvent.setup();
+    renderApp({ baseUrl: server.baseUrl, path: '/dead-letters' });
+
+    const letter = await screen.findByTestId('dead-letter');
+    // Said before anyone clicks: replaying a final payment's letter only marks it handled.
+    expect(within(letter).getByTestId('dead-letter-state-tag')).toHaveTextContent('Waiting: payment is final');
+    await user.click(within(letter).getByRole('button', { name: 'Replay' }));
+    const dialog = screen.getByRole('dialog', { name: 'Replay dead letter #12' });
+    expect(within(dialog).getByTestId('replay-dialog-final')).toHaveTextContent(
+      'Payment #4182 is already failed, so nothing is sent to the bank again',
+    );
+    await user.type(within(dialog).getByLabelText('Reason'), 'Bank fixed the order limit');
+    await user.click(within(dialog).getByTestId('replay-dialog-confirm'));
+
+    expect(await screen.findByTestId('replay-result-message')).toHaveTextContent(
+      'Payment 4182 is failed, so it is not sent again; the dead letter is marked handled.',
+    );
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(server.requestsTo('POST', `${ADMIN}/dead-letters/12/replay`)).toHaveLength(1);
+  });
+
+  test("when the letter's payment is not final, then it waits for a replay that re-drives it", async () => {
+    server = await startAdminServer(OPERATOR, {
+      'GET /dead-letters': { status: 200, body: page([deadLetter({ payment_status: 'processing' })]) },
+    });
+    const user = userEvent.setup();
+    renderApp({ baseUrl: server.baseUrl, path: '/dead-letters' });
+
+    const letter = await screen.findByTestId('dead-letter');
+    expect(within(letter).getByTestId('dead-letter-state-tag')).toHaveTextContent('Waiting replay');
+    await user.click(within(letter).getByRole('button', { name: 'Replay' }));
+    const dialog = screen.getByRole('dialog', { name: 'Replay dead letter #12' });
+    expect(dialog).toHaveTextContent('the worker handles it again for payment #4182');
+    expect(within(dialog).queryByTestId('replay-dialog-final')).not.toBeInTheDocument();
   });
 
   test('when a viewer opens the dead letters, then there is no Replay button', async () => {

@@ -76,4 +76,22 @@ describe('GET /api/v1/admin/audit', () => {
     expect(row).toHaveTextContent('Customer called; bank confirmed');
     expect(within(row).getByRole('link', { name: 'Payment #4182' })).toHaveAttribute('href', '/payments/4182');
   });
+
+  test('when an entry has a long outcome and a request id, then the outcome stays on one line and the id is whole in its title', async () => {
+    const requestId = 'd1061eda-b109-40fe-ab37-414142a80bdf';
+    server = await startAdminServer(OPERATOR, {
+      'GET /audit': {
+        status: 200,
+        body: page([auditEntry({ action: 'replay_dead_letter', outcome: 'already_final', request_id: requestId })]),
+      },
+    });
+    renderApp({ baseUrl: server.baseUrl, path: '/audit' });
+
+    const row = await screen.findByTestId('audit-row');
+    expect(within(row).getByTestId('audit-outcome')).toHaveClass('nowrap');
+    const idCell = within(row).getByTestId('audit-request-id');
+    expect(idCell).toHaveClass('cell-ellipsis');
+    expect(idCell).toHaveAttribute('title', requestId);
+    expect(idCell).toHaveTextContent(requestId);
+  });
 });

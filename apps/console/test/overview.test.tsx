@@ -33,10 +33,31 @@ describe('GET /api/v1/admin/overview', () => {
     expect(bars.filter((bar) => bar.getAttribute('data-series') === 'pending')).toHaveLength(1);
     expect(screen.getByTestId('tile-success-rate')).toHaveTextContent('97.3 %');
     expect(screen.getByTestId('tile-latency')).toHaveTextContent('2.4 s / 9.8 s');
+    expect(screen.getByTestId('latency-p99')).toHaveTextContent('9.8 s');
+    expect(screen.getByTestId('latency-p99')).toHaveClass('nowrap');
     expect(screen.getByTestId('tile-stuck')).toHaveTextContent('4');
     const workers = screen.getAllByTestId('worker');
     expect(workers[1]).toHaveAttribute('data-breaker', 'open');
     expect(workers[1]).toHaveTextContent('Silent');
+  });
+
+  test('when retry and dead queues have no consumers, then only a process queue without one is flagged', async () => {
+    const queues = [
+      { name: 'paygate.transactions.retry.16000', messages: 1, consumers: 0 },
+      { name: 'paygate.transactions.dead', messages: 2, consumers: 0 },
+      { name: 'paygate.transactions.retry.1000', messages: 0, consumers: 0 },
+      { name: 'paygate.transactions.process', messages: 5, consumers: 0 },
+    ];
+    server = await startAdminServer(OPERATOR, { 'GET /overview': { status: 200, body: { ...overview(), queues } } });
+    renderApp({ baseUrl: server.baseUrl, path: '/' });
+
+    const rows = await screen.findAllByTestId('queue-row');
+    expect(rows.map((row) => row.getAttribute('data-role'))).toEqual(['work', 'dead', 'delay', 'delay']);
+    expect(rows[2]).toHaveTextContent('paygate.transactions.retry.1000');
+    expect(within(rows[0]!).getByText('none')).toHaveClass('tag--danger');
+    expect(rows[1]).toHaveTextContent('kept');
+    expect(rows[3]).toHaveTextContent('delay queue');
+    expect(within(screen.getByTestId('queues')).getAllByText('none')).toHaveLength(1);
   });
 
   test('when the stuck link is followed, then the payments list asks for stuck=true', async () => {

@@ -7,6 +7,7 @@ import { LiveUpdates } from './live/live';
 import type { AppDeps } from './deps';
 import { SettingsContext } from './deps';
 import { DashboardPage } from './pages/DashboardPage';
+import { DevelopersPage } from './pages/DevelopersPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { TransactionDetailPage } from './pages/TransactionDetailPage';
@@ -40,6 +41,7 @@ export function App({ deps }: { deps: AppDeps }) {
               <Route path="deposits/:id" element={<TransactionDetailPage key="deposit" type="deposit" />} />
               <Route path="withdrawals/:id" element={<TransactionDetailPage key="withdrawal" type="withdrawal" />} />
               <Route path="transactions/:id" element={<TransactionResolvePage />} />
+              <Route path="developers" element={<DevelopersPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -83,4 +83,23 @@ describe('GET /deposits list page', () => {
     expect(last?.query.get('cursor')).toBeNull();
     expect(screen.getByTestId('pagination-page')).toHaveAttribute('data-page', '1');
   });
+
+  test('when the API says the total is an estimate, then the page shows it as "about"', async () => {
+    server = await startLocalServer(() => ({
+      status: 200,
+      body: page([transaction({ id: 9 })], {
+        total: 1_204_330,
+        total_is_estimate: true,
+        limit: 20,
+        has_more: true,
+        next_cursor: 'c-2',
+      }),
+    }));
+    renderApp({ baseUrl: server.baseUrl, path: '/deposits' });
+
+    await waitFor(() => expect(shownIds()).toEqual([9]));
+    expect(screen.getByTestId('pagination-page')).toHaveTextContent(
+      'Page 1 of about 60,217 · about 1,204,330 deposits',
+    );
+  });
 });

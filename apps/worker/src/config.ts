@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 import type { ConfigProblem } from '@paygate/config';
-import { DEV_BANK_API_KEY, int, loadEnv, SHARED_ENV, SHARED_ENV_DESCRIPTIONS } from '@paygate/config';
+import {
+  cidrList,
+  DEV_BANK_API_KEY,
+  DEV_WEBHOOK_ENDPOINT_SECRET_KEY,
+  int,
+  intList,
+  loadEnv,
+  SHARED_ENV,
+  SHARED_ENV_DESCRIPTIONS,
+} from '@paygate/config';
 
 export { ConfigError } from '@paygate/config';
 
@@ -12,6 +21,7 @@ export { ConfigError } from '@paygate/config';
  */
 
 const HOUR_MS = 3_600_000;
+const WEBHOOK_RETRY_SCHEDULE_S_DEFAULT = [5, 300, 1800, 7200, 18000, 36000, 50400];
 
 const { shape: shared } = SHARED_ENV;
 
@@ -129,18 +139,58 @@ export const WORKER_ENV = z.object({
   RECONCILE_CONCURRENCY: int(1, 100).default(8).describe('Questions to the bank the reconciler has in flight at once.'),
   RETENTION_INTERVAL_MS: int(10, 7 * 24 * HOUR_MS)
     .default(HOUR_MS)
-    .describe('How often expired idempotency keys (IDEMPOTENCY_TTL_HOURS) and old published outbox rows are deleted.'),
+    .describe(
+      'How often expired idempotency keys (IDEMPOTENCY_TTL_HOURS), old published outbox rows and the ' +
+        "console's old records (*_RETENTION_DAYS) are deleted.",
+    ),
   IDEMPOTENCY_TTL_HOURS: int(1, 24 * 365)
     .default(24)
     .describe(SHARED_ENV_DESCRIPTIONS.IDEMPOTENCY_TTL_HOURS),
   OUTBOX_RETENTION_HOURS: int(1, 24 * 365 * 10)
     .default(168)
     .describe('Published outbox rows older than this are deleted.'),
+  BANK_ATTEMPT_RETENTION_DAYS: int(1, 365 * 10)
+    .default(90)
+    .describe("Bank attempts (a payment's story in the console) older than this are deleted."),
+  DEAD_LETTER_RETENTION_DAYS: int(1, 365 * 10)
+    .default(30)
+    .describe('Dead letters replayed longer ago than this are deleted; ones never replayed are kept.'),
+  LEDGER_CHECK_RETENTION_DAYS: int(1, 365 * 10)
+    .default(30)
+    .describe('Ledger check results older than this are deleted.'),
+  OPERATOR_SESSION_RETENTION_DAYS: int(1, 365)
+    .default(7)
+    .describe('Operator sessions that expired or were revoked longer ago than this are deleted.'),
   RETENTION_BATCH_SIZE: int(1, 100_000).default(1_000).describe('Rows one retention statement deletes at most.'),
   RETENTION_BATCH_COUNT_MAX: int(1, 100_000)
     .default(100)
     .describe('Retention statements per kind and run at most, so one run never hogs the database.'),
   SHUTDOWN_GRACE_MS: int(0, 300_000).default(10_000).describe(SHARED_ENV_DESCRIPTIONS.SHUTDOWN_GRACE_MS),
+  WEBHOOK_ENDPOINT_SECRET_KEY: z
+    .string()
+    .max(1_024)
+    .default(DEV_WEBHOOK_ENDPOINT_SECRET_KEY)
+    .describe(SHARED_ENV_DESCRIPTIONS.WEBHOOK_ENDPOINT_SECRET_KEY),
+  WEBHOOK_ALLOW_PRIVATE_URLS: cidrList.default([]).describe(SHARED_ENV_DESCRIPTIONS.WEBHOOK_ALLOW_PRIVATE_URLS),
+  // Standard Webhooks' schedule (Svix's): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h; about a day and a quarter.
+  WEBHOOK_RETRY_SCHEDULE_S: intList(0, 7 * 24 * 3_600)
+    .default(WEBHOOK_RETRY_SCHEDULE_S_DEFAULT)
+    .describe(
+      'Seconds to wait before each retry of an outgoing webhook delivery (comma-separated); a delivery gets ' +
+        '1 + this many attempts, and an endpoint that has failed for the whole schedule is disabled.',
+    ),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000)
+    .default(10_000)
+    .describe('How long one outgoing webhook attempt may take, from connect to the status line; longer fails it.'),
+  WEBHOOK_CONCURRENCY: int(1, 1_000)
+    .default(16)
+    .describe('Outgoing webhook attempts one worker has in flight at once.'),
+  WEBHOOK_POLL_INTERVAL_MS: int(10, 60_000)
+    .default(500)
+    .describe(
+      'How often the worker looks for due webhook deliveries when nothing woke it (it is woken after the ' +
+        "outbox's commits and its own, and right away while a claim comes back full).",
+    ),
 });
 
 type Env = z.infer<typeof WORKER_ENV>;
@@ -148,7 +198,12 @@ type Env = z.infer<typeof WORKER_ENV>;
 export type WorkerConfig = ReturnType<typeof toConfig>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
-  return toConfig(loadEnv(WORKER_ENV, env, { secrets: { BANK_API_KEY: DEV_BANK_API_KEY }, check: relationProblems }));
+  return toConfig(
+    loadEnv(WORKER_ENV, env, {
+      secrets: { BANK_API_KEY: DEV_BANK_API_KEY, WEBHOOK_ENDPOINT_SECRET_KEY: DEV_WEBHOOK_ENDPOINT_SECRET_KEY },
+      check: relationProblems,
+    }),
+  );
 }
 
 function toConfig(e: Env) {
@@ -182,6 +237,11 @@ function toConfig(e: Env) {
       timeoutMs: e.BANK_TIMEOUT_MS,
       /** Longest bank answer we read; a real order is a few hundred bytes. */
       responseBytesMax: 64 * 1024,
+      /**
+       * Kept-alive connections to the bank at most: a call per message in hand (WORKER_PREFETCH) plus the
+       * reconciler's status checks; more calls wait for a free connection.
+       */
+      socketsMax: e.WORKER_PREFETCH + 16,
     },
     metrics: {
       host: e.WORKER_METRICS_HOST,
@@ -216,10 +276,30 @@ function toConfig(e: Env) {
       intervalMs: e.RETENTION_INTERVAL_MS,
       idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
       outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
+      bankAttemptRetentionDays: e.BANK_ATTEMPT_RETENTION_DAYS,
+      deadLetterRetentionDays: e.DEAD_LETTER_RETENTION_DAYS,
+      ledgerCheckRetentionDays: e.LEDGER_CHECK_RETENTION_DAYS,
+      operatorSessionRetentionDays: e.OPERATOR_SESSION_RETENTION_DAYS,
       batchSize: e.RETENTION_BATCH_SIZE,
       batchCountMax: e.RETENTION_BATCH_COUNT_MAX,
     },
     shutdown: { graceMs: e.SHUTDOWN_GRACE_MS },
+    webhooks: {
+      secretKey: e.WEBHOOK_ENDPOINT_SECRET_KEY,
+      allowPrivateCidrs: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+      retryScheduleS: e.WEBHOOK_RETRY_SCHEDULE_S,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      /** Deliveries one claim leases at most; a full claim is followed by another right away. */
+      claimBatchSize: Math.max(e.WEBHOOK_CONCURRENCY * 2, 16),
+      // Past the timeout with a margin, so an attempt still in flight is never claimed again by another worker.
+      leaseMs: e.WEBHOOK_TIMEOUT_MS + 30_000,
+      /** Longest receiver answer read (and then dropped): we only need the status. */
+      responseBytesMax: 64 * 1024,
+      /** Idle keep-alive sockets kept per receiver host. */
+      socketsFreeMax: 4,
+    },
   };
 }
 
@@ -265,6 +345,10 @@ function relationProblems(e: Env): ConfigProblem[] {
       'SHUTDOWN_GRACE_MS',
       `must be 0 or at least BANK_TIMEOUT_MS (${e.BANK_TIMEOUT_MS}) so an in-flight bank call can finish`,
     );
+  }
+  // The private ranges are for a developer's own receiver; a production gateway must never reach them.
+  if (e.NODE_ENV === 'production' && e.WEBHOOK_ALLOW_PRIVATE_URLS.length > 0) {
+    problem('WEBHOOK_ALLOW_PRIVATE_URLS', 'must be empty when NODE_ENV=production');
   }
   return problems;
 }

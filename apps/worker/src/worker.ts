@@ -11,6 +11,7 @@ import {
   pingDatabase,
   RetentionRepository,
   SettlementRepository,
+  WebhookDeliveriesRepository,
   WorkerRecords,
 } from '@paygate/db';
 import { CircuitBreaker, settlesWithin } from '@paygate/domain';
@@ -22,6 +23,8 @@ import { InFlight } from './entry-points/amqp/consumers';
 import { createProcessTransactionHandler } from './entry-points/amqp/process-transaction-handler';
 import { AmqpConnection } from './infra/amqp-connection';
 import { AmqpSession } from './infra/amqp-session';
+import type { HttpFetch } from './infra/http-fetch';
+import { createHttpFetch } from './infra/http-fetch';
 import type { Logger } from './infra/logger';
 import { redactUrl } from './infra/logger';
 import { Periodic } from './infra/periodic';
@@ -36,6 +39,8 @@ import { TransactionProcessor } from './services/process-transaction';
 import { Reconciler } from './services/reconciler';
 import { Retention } from './services/retention';
 import { RetryPolicy } from './services/retry-policy';
+import { createWebhookMetrics } from './infra/webhook-metrics';
+import { WebhookDispatcher } from './services/webhook-dispatcher';
 
 /**
  * The whole worker as one object that starts and stops in-process, so tests run it like main.ts does.
@@ -66,6 +71,7 @@ export interface Worker {
   readonly relay: OutboxRelay;
   readonly reconciler: Reconciler;
   readonly retention: Retention;
+  readonly webhooks: WebhookDispatcher;
   readonly isAmqpConnected: boolean;
   /** Writes the heartbeat now (tests; the timer does it every WORKER_HEARTBEAT_INTERVAL_MS). */
   beat(): Promise<void>;
@@ -92,6 +98,7 @@ class PaygateWorker implements Worker {
   readonly relay: OutboxRelay;
   readonly reconciler: Reconciler;
   readonly retention: Retention;
+  readonly webhooks: WebhookDispatcher;
   readonly #deps: WorkerDeps;
   readonly #outbox: OutboxRepository;
   readonly #records: WorkerRecords;
@@ -101,6 +108,8 @@ class PaygateWorker implements Worker {
   readonly #amqp: AmqpConnection;
   readonly #listener: PgListener;
   readonly #timers: Periodic[];
+  /** Kept-alive connections to the bank (unless a test injects its own fetch). */
+  readonly #bankHttp: HttpFetch | undefined;
   #session: AmqpSession | undefined;
   #isStopping = false;
   #stopping: Promise<void> | undefined;
@@ -125,6 +134,10 @@ class PaygateWorker implements Worker {
     this.#records = new WorkerRecords(pool);
     const records = this.#records;
     const workerId = this.workerId;
+    this.#bankHttp =
+      deps.fetch === undefined
+        ? createHttpFetch({ socketsMax: config.bank.socketsMax, responseBytesMax: config.bank.responseBytesMax })
+        : undefined;
     const bank = new BankClient({
       baseUrl: config.bank.url,
       apiKey: config.bank.apiKey,
@@ -135,7 +148,7 @@ class PaygateWorker implements Worker {
           { operation: call.operation, outcome: call.outcome },
           call.latencyMs / 1000,
         ),
-      fetch: deps.fetch,
+      fetch: deps.fetch ?? this.#bankHttp?.fetch,
     });
     const processor = new TransactionProcessor({
       settlement,
@@ -165,6 +178,13 @@ class PaygateWorker implements Worker {
       metrics: this.metrics,
       logger,
       options: config.retention,
+    });
+    this.webhooks = new WebhookDispatcher({
+      deliveries: new WebhookDeliveriesRepository(pool),
+      metrics: createWebhookMetrics(this.metrics.registry),
+      logger,
+      options: config.webhooks,
+      nowMs,
     });
     this.relay = this.#createRelay();
     this.#amqp = this.#createAmqpConnection();
@@ -196,6 +216,7 @@ class PaygateWorker implements Worker {
     );
     await this.#listener.start();
     for (const timer of this.#timers) timer.start();
+    this.webhooks.start();
     await this.#amqp.open();
     await this.#refreshGauges().catch((error: unknown) => logger.warn({ err: error }, 'first gauge refresh failed'));
     await this.beat().catch((error: unknown) => logger.warn({ err: error }, 'first heartbeat failed'));
@@ -264,12 +285,16 @@ class PaygateWorker implements Worker {
         { inFlightCount: this.#inFlight.size },
         'shutdown grace ran out with handlers in flight; their messages will be redelivered',
       );
-    await settlesWithin(Promise.all([this.relay.stop(), ...this.#timers.map((timer) => timer.stop())]), remainingMs());
+    await settlesWithin(
+      Promise.all([this.relay.stop(), this.webhooks.stop(), ...this.#timers.map((timer) => timer.stop())]),
+      remainingMs(),
+    );
     await this.#session?.closeChannels(CHANNEL_CLOSE_TIMEOUT_MS);
     await this.#amqp
       .close()
       .catch((error: unknown) => logger.warn({ err: error }, 'closing the AMQP connection failed'));
     this.#session = undefined;
+    this.#bankHttp?.close();
     this.metrics.amqpConnected.set(0);
     await this.#records
       .retire(this.workerId, config.heartbeat.forgetAfterMs)
@@ -377,7 +402,11 @@ class PaygateWorker implements Worker {
       reconnectBaseMs: config.database.listenReconnectBaseMs,
       reconnectCapMs: config.database.listenReconnectCapMs,
       logger,
-      onNotification: () => this.relay.trigger(),
+      // A commit that wrote outbox rows wrote transaction events too: their webhook deliveries are due.
+      onNotification: () => {
+        this.relay.trigger();
+        this.webhooks.trigger();
+      },
       // Notifications sent while we were not listening are gone: drain whatever is there.
       onListening: () => this.relay.trigger(),
       random: this.#deps.random,

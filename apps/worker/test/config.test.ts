@@ -59,6 +59,8 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
     [{ NODE_ENV: 'production' }, 'BANK_API_KEY'],
     [{ NODE_ENV: 'production', BANK_API_KEY: 'a'.repeat(40) }, 'BANK_API_KEY'],
+    [{ WEBHOOK_RETRY_SCHEDULE_S: '5,soon' }, 'WEBHOOK_RETRY_SCHEDULE_S.1'],
+    [{ WEBHOOK_ALLOW_PRIVATE_URLS: 'everything' }, 'WEBHOOK_ALLOW_PRIVATE_URLS'],
   ])('when %j, then start-up fails naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -87,7 +89,11 @@ describe('loadConfig', () => {
 
   test('when production has a strong merchant credential, then it starts', () => {
     const apiKey = '4f9c2a7e1b8d3c6f0a5e9b2d7c1f8a3e6b0d4c9f2a7e5b1d';
-    expect(loadConfig({ NODE_ENV: 'production', BANK_API_KEY: apiKey }).bank.apiKey).toBe(apiKey);
+    const endpointKey = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    expect(
+      loadConfig({ NODE_ENV: 'production', BANK_API_KEY: apiKey, WEBHOOK_ENDPOINT_SECRET_KEY: endpointKey }).bank
+        .apiKey,
+    ).toBe(apiKey);
   });
 });
 

@@ -241,6 +241,12 @@ describe('transactions.process', () => {
     expect(recorded).toMatchObject({ transaction_id: String(id), replayed_at: null });
     expect(recorded?.reason).toMatch(/^bank_rejected: /);
     expect(recorded?.payload).toMatchObject({ transaction_id: id, type: 'withdrawal' });
+    // The operator's detail ends its sentence once, even when the bank's message ends with a period.
+    const { rows } = await world.pool.query<{ detail: string }>(
+      'SELECT detail FROM transaction_events WHERE transaction_id = $1 AND to_status = $2',
+      [id, 'failed'],
+    );
+    expect(rows[0]?.detail).toMatch(/^The bank refused the order: HTTP 400 invalid_request: .*[^.]\.$/);
   });
 
   // The ambiguous case: the bank took the order but its answer never arrived, and the retry is refused.

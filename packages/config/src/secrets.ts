@@ -11,6 +11,9 @@ export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret-change-me';
 /** The gateway's merchant credential at the bank (worker and bank-sim). */
 export const DEV_BANK_API_KEY = 'dev-bank-api-key-change-me';
 
+/** Key that encrypts the signing secrets of outgoing webhook endpoints at rest (api and worker). */
+export const DEV_WEBHOOK_ENDPOINT_SECRET_KEY = 'dev-webhook-endpoint-secret-key-change-me';
+
 /** Outside production a secret only has to be non-trivial; tests and development use readable ones. */
 export const SECRET_LENGTH_MIN = 16;
 /** In production: 32 characters is 128+ bits for any random generator's output (hex or base64). */

@@ -57,6 +57,16 @@ export const SHARED_ENV_DESCRIPTIONS = {
     "How long one call to the bank may take: the worker's orders and status checks, and the operator " +
     "console's reconcile (api). The worker's must be below RECONCILE_PROCESSING_AFTER_MS, the api's below " +
     'REQUEST_TIMEOUT_MS.',
+  WEBHOOK_ENDPOINT_SECRET_KEY:
+    'Encrypts the signing secrets of outgoing webhook endpoints in the database (AES-256-GCM): the api seals ' +
+    'them when an endpoint is created or rotated, the worker opens them to sign, so both must have the same ' +
+    "one. Changing it makes the stored secrets unreadable: rotate every endpoint's secret afterwards. " +
+    SECRET_RULES_DESCRIPTION,
+  WEBHOOK_ALLOW_PRIVATE_URLS:
+    'Development only: CIDR ranges (e.g. 127.0.0.0/8,::1/128) that outgoing webhooks may reach although they ' +
+    'are not public. Empty (the default) refuses loopback, link-local, private, shared and unique-local ' +
+    'addresses, in the URL or after DNS resolution (the api when an endpoint is added, the worker at every ' +
+    'connection). With NODE_ENV=production any value stops the app.',
   DATABASE_POOL_SIZE_MAX: "Connections at most in each process's PostgreSQL pool.",
   DATABASE_STATEMENT_TIMEOUT_MS: 'Longest one SQL statement may run before PostgreSQL cancels it.',
   SHUTDOWN_GRACE_MS:

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -56,6 +57,19 @@ export function intList(min: number, max: number) {
         .max(max, { error: `must be at most ${max}` }),
     );
   return list.pipe(z.array(item).min(1, { error: 'must list at least one number' }));
+}
+
+/** A comma-separated list of CIDR ranges (an address alone is its own /32 or /128); empty is none. */
+export const cidrList = list.refine((items) => items.every(isCidr), {
+  error: 'must be CIDR ranges separated by commas, e.g. 127.0.0.0/8,::1/128',
+});
+
+function isCidr(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 export function url(protocols: readonly string[]) {

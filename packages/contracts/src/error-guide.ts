@@ -106,6 +106,17 @@ export const ERROR_GUIDE: Record<ErrorCode, ErrorGuideEntry> = {
     action:
       "Read the payment's story: a final payment needs no repair; when the bank holds the order, reconcile instead.",
   },
+  webhook_url_not_allowed: {
+    meaning:
+      'Webhook endpoint: the URL is not one Paygate will call. Only `http` and `https` URLs without credentials, whose host is (and resolves to) a public address: loopback, link-local, private, shared and unique-local addresses are refused. `details.reason` says which rule. Nothing was created.',
+    action:
+      'Use a publicly reachable URL (for local development, a tunnel). Operators of a development setup may allow private ranges with `WEBHOOK_ALLOW_PRIVATE_URLS`; production refuses to start with it.',
+  },
+  webhook_endpoint_limit_reached: {
+    meaning:
+      'Webhook endpoint: you already have as many endpoints as a user may (`WEBHOOK_ENDPOINTS_PER_USER_MAX`, 10 by default). `details.endpoint_count_max` says how many. Nothing was created.',
+    action: 'Delete an endpoint you no longer use; one endpoint receives every event type it subscribes to.',
+  },
   rate_limit_exceeded: {
     meaning:
       "Too many requests in the window. The body's `retry_after` and the `Retry-After` header say when to try again.",

@@ -7,4 +7,5 @@ export * from './issues';
 export * from './system';
 export * from './transactions';
 export * from './users';
+export * from './webhook-endpoints';
 export * from './webhook';

@@ -215,6 +215,32 @@ export const ERROR_EXAMPLES = {
       request_id: REQUEST_ID_SAMPLE,
     },
   },
+  // Outgoing webhook endpoints.
+  endpointNotFound: error('not_found', 'No such endpoint of yours', 'No webhook endpoint 999.'),
+  deliveryNotFound: error('not_found', 'No such delivery of this endpoint', 'No delivery 999 of webhook endpoint 7.'),
+  endpointIdNotInteger: fieldError('id is not an integer', 'id', 'must be a positive integer', 'invalid_format'),
+  endpointUrlPrivate: error(
+    'webhook_url_not_allowed',
+    'A loopback or private address',
+    'url: Paygate does not call loopback, link-local or private addresses (127.0.0.1).',
+    [{ field: 'url', message: 'resolves to an address that is not public', reason: 'address_not_allowed' }],
+  ),
+  endpointUrlScheme: error('webhook_url_not_allowed', 'Not http(s)', 'url: only http and https URLs are allowed.', [
+    { field: 'url', message: 'only http and https URLs are allowed', reason: 'scheme_not_allowed' },
+  ]),
+  endpointEventUnknown: fieldError(
+    'An event type that does not exist',
+    'events.0',
+    'Invalid option: expected one of "transaction.updated"',
+    'invalid_value',
+  ),
+  endpointLimit: error(
+    'webhook_endpoint_limit_reached',
+    'Already at the limit',
+    'You already have 10 webhook endpoints, the most a user may have; delete one first.',
+    { endpoint_count_max: 10 },
+  ),
+
   rateLimited: {
     code: 'rate_limit_exceeded',
     summary: 'Too many requests',
@@ -309,10 +335,14 @@ export const WITHDRAWAL_DETAIL = {
   events: events(WITHDRAWAL_PENDING, 'BNK-2W8R5T1Y', WITHDRAWAL_FAILED_AT, 'failed'),
 };
 
-export function pageOf(items: unknown[], options: { limit: number; total: number; next_cursor: string | null }) {
+export function pageOf(
+  items: unknown[],
+  options: { limit: number; total: number; next_cursor: string | null; total_is_estimate?: boolean },
+) {
   return {
     items,
     total: options.total,
+    total_is_estimate: options.total_is_estimate ?? false,
     limit: options.limit,
     offset: 0,
     has_more: options.next_cursor !== null,

@@ -117,7 +117,7 @@ const PAGINATION = `## Pagination
 pages, newest first:
 
 \`\`\`json
-{ "items": [ … ], "total": 57, "limit": 20, "offset": 0, "has_more": true, "next_cursor": "MTc2NDIyOTMxMjEyMzo0Mg" }
+{ "items": [ … ], "total": 57, "total_is_estimate": false, "limit": 20, "offset": 0, "has_more": true, "next_cursor": "MTc2NDIyOTMxMjEyMzo0Mg" }
 \`\`\`
 
 - \`limit\`: ${PAGE_LIMIT_MIN} to ${PAGE_LIMIT_MAX}, default ${PAGE_LIMIT_DEFAULT}.
@@ -126,7 +126,10 @@ pages, newest first:
   item is skipped or repeated), and as fast on page 1000 as on page 1. With a cursor, \`offset\` is ignored.
 - **Offset**: \`offset=40&limit=20\` skips 40 items, up to ${PAGE_OFFSET_MAX.toLocaleString('en-US')}; simple, but new
   transactions shift the pages.
-- \`total\` is the exact number of items that match the filters; \`has_more\` says whether another page follows.
+- \`total\` is the number of items that match the filters: exact up to \`HISTORY_EXACT_TOTAL_MAX\` (10,000 by
+  default), past it the database's estimate, flagged \`total_is_estimate: true\` (an exact count of a long
+  history would read every row of it on every page). \`has_more\` is always exact: it says whether another
+  page follows.
 - **Filters**: \`status\`, \`type\` (history only), \`created_from\` (inclusive) and \`created_to\` (exclusive),
   each an ISO 8601 date-time with a zone or a date alone, which means that day's start in UTC:
   \`created_from=2026-11-01&created_to=2026-12-01\` is November. An unknown parameter is **422**.`;
@@ -245,6 +248,20 @@ To send one by hand against a running gateway, \`pnpm paygate webhook sign --tra
 success\` reads the order from the database and prints a signed, ready \`curl\` command
 (\`--seed-form\` for the seed's form, \`--json\` for the body and the command as JSON).`;
 
+const OUTGOING_WEBHOOKS = `## Outgoing webhooks
+
+Register an endpoint (\`POST /api/v1/webhook-endpoints\`, see **Webhook endpoints**) and Paygate POSTs every
+change of your transactions to it in the [Standard Webhooks](https://www.standardwebhooks.com/) form: the body
+\`{"type": "transaction.updated", "timestamp": "...", "data": <the transaction>}\` and the headers
+\`webhook-id\` (the same on every retry: deduplicate on it), \`webhook-timestamp\` (unix seconds) and
+\`webhook-signature: v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">\`, keyed by the
+base64-decoded part of your secret after \`whsec_\`. Verify with the \`standardwebhooks\` library
+(\`new Webhook(secret).verify(rawBody, headers)\`) or the helpers in the README. Answer 2xx within 10 seconds;
+anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 14 h, and an endpoint that fails for that
+whole schedule is disabled (retrying a delivery enables it again). Delivery is at least once and events may
+arrive out of order: compare \`data.updated_at\`.
+`;
+
 const LIMITS_NOTE = `## Limits
 
 Bodies are JSON only, at most ${REQUEST_BODY_BYTES_MAX / 1024} KiB, uncompressed, nested at most 32 levels; headers
@@ -258,5 +275,6 @@ export const API_GUIDE = [
   PAGINATION,
   RATE_LIMITS,
   WEBHOOKS,
+  OUTGOING_WEBHOOKS,
   LIMITS_NOTE,
 ].join('\n\n');

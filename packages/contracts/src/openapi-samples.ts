@@ -11,7 +11,7 @@ export interface CodeSample {
 }
 
 export interface SampleRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** A concrete path, e.g. /api/v1/deposits/42. */
   path: string;
   query?: Record<string, string | number>;
@@ -21,8 +21,10 @@ export interface SampleRequest {
   idempotent?: boolean;
   /** Sends the operator session cookie from PAYGATE_OPERATOR_SESSION (the operator API). */
   operatorSession?: boolean;
-  body?: Record<string, string | number | null>;
+  body?: Record<string, SampleValue>;
 }
+
+type SampleValue = string | number | null | string[];
 
 export const SAMPLE_BASE_URL = 'http://localhost:8000';
 /** The operator API's session cookie (admin.ts's OPERATOR_SESSION_COOKIE; this module imports no schema). */
@@ -92,14 +94,14 @@ function pythonSample(request: SampleRequest): string {
   return [...imports, ...call, 'print(response.status_code, response.json())'].join('\n');
 }
 
-function javascriptLiteral(value: Record<string, string | number | null>): string {
-  const entries = Object.entries(value).map(
-    ([key, item]) => `${key}: ${typeof item === 'string' ? `'${item}'` : String(item)}`,
-  );
+function javascriptLiteral(value: Record<string, SampleValue>): string {
+  const literal = (item: SampleValue): string =>
+    Array.isArray(item) ? `[${item.map(literal).join(', ')}]` : typeof item === 'string' ? `'${item}'` : String(item);
+  const entries = Object.entries(value).map(([key, item]) => `${key}: ${literal(item)}`);
   return `{ ${entries.join(', ')} }`;
 }
 
-function pythonLiteral(value: Record<string, string | number | null>): string {
+function pythonLiteral(value: Record<string, SampleValue>): string {
   const entries = Object.entries(value).map(
     ([key, item]) => `"${key}": ${item === null ? 'None' : JSON.stringify(item)}`,
   );

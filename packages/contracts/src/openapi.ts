@@ -44,6 +44,7 @@ import {
   UserWire,
 } from './users';
 import { BankWebhookPayload, WebhookAck } from './webhook';
+import { registerWebhookEndpoints } from './openapi-webhook-endpoints';
 
 /**
  * The OpenAPI 3.1 document of the public HTTP API, generated from the same schemas the API validates with,
@@ -53,7 +54,7 @@ import { BankWebhookPayload, WebhookAck } from './webhook';
  */
 
 export interface EndpointSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
 }
 
@@ -129,7 +130,7 @@ interface Style {
 
 const SYSTEM: Style = { rateLimited: false, authenticated: false, creates: false };
 const LOGIN: Style = { rateLimited: true, authenticated: false, creates: false };
-const READ: Style = { rateLimited: true, authenticated: true, creates: false };
+export const READ: Style = { rateLimited: true, authenticated: true, creates: false };
 const CREATE: Style = { rateLimited: true, authenticated: true, creates: true };
 
 function headersFor(style: Style, status: number): Record<string, { $ref: string }> {
@@ -145,7 +146,7 @@ function headersFor(style: Style, status: number): Record<string, { $ref: string
 
 // --- responses ---------------------------------------------------------------------------------------------
 
-type ErrorName = keyof typeof ERROR_EXAMPLES;
+export type ErrorName = keyof typeof ERROR_EXAMPLES;
 
 interface Success {
   description: string;
@@ -158,7 +159,7 @@ interface Success {
  * Every status an operation answers with: its successes, and its errors filed under the status their code
  * maps to, each with the examples that show it and the headers it carries.
  */
-function responses(
+export function responses(
   style: Style,
   successes: Record<number, Success>,
   errors: ErrorName[],
@@ -201,20 +202,20 @@ function describeErrors(examples: ErrorExample[]): string {
   return [...byCode].map(([code, summaries]) => `\`${code}\`: ${summaries.join('; ')}.`).join(' ');
 }
 
-function json(description: string, schema: z.ZodType, examples: Record<string, Example>): Success {
+export function json(description: string, schema: z.ZodType, examples: Record<string, Example>): Success {
   return { description, schema, examples };
 }
 
-const secured: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }, { Session: [] }];
+export const secured: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }, { Session: [] }];
 
-function samples(request: SampleRequest): Pick<RouteConfig, 'x-codeSamples'> {
+export function samples(request: SampleRequest): Pick<RouteConfig, 'x-codeSamples'> {
   return { 'x-codeSamples': codeSamples(request) };
 }
 
 // --- operations --------------------------------------------------------------------------------------------
 
 /** Errors every body-reading route can answer, before it looks at the fields. */
-const BODY_ERRORS: ErrorName[] = [
+export const BODY_ERRORS: ErrorName[] = [
   'invalidJson',
   'duplicateJsonKey',
   'nestingTooDeep',
@@ -222,7 +223,7 @@ const BODY_ERRORS: ErrorName[] = [
   'notJson',
   'compressed',
 ];
-const KEY_ERRORS: ErrorName[] = ['keyMissing', 'keyInvalid'];
+export const KEY_ERRORS: ErrorName[] = ['keyMissing', 'keyInvalid'];
 
 function register(registry: OpenAPIRegistry): void {
   registry.registerComponent('securitySchemes', 'ApiKey', {
@@ -251,6 +252,7 @@ function register(registry: OpenAPIRegistry): void {
   for (const kind of ['deposits', 'withdrawals'] as const) registerTransactions(registry, kind);
   registerUsers(registry);
   registerWebhook(registry);
+  registerWebhookEndpoints(registry);
   registerSystem(registry);
   registerAdmin(registry);
 }
@@ -513,6 +515,15 @@ function registerTransactions(registry: OpenAPIRegistry, kind: 'deposits' | 'wit
             value: pageOf([isDeposit ? DEPOSIT_SETTLED : { ...WITHDRAWAL_PENDING }], {
               limit: 1,
               total: 7,
+              next_cursor: 'MTc2NDIyOTMxMjEyMzo0Mg',
+            }),
+          },
+          estimatedTotal: {
+            summary: 'A long history: past the exact-count bound, total is an estimate',
+            value: pageOf([isDeposit ? DEPOSIT_SETTLED : { ...WITHDRAWAL_PENDING }], {
+              limit: 1,
+              total: 1_204_330,
+              total_is_estimate: true,
               next_cursor: 'MTc2NDIyOTMxMjEyMzo0Mg',
             }),
           },
@@ -842,6 +853,11 @@ const TAGS = [
   { name: 'Deposits', description: 'Money in: accepted at once (202), settled by the bank asynchronously.' },
   { name: 'Withdrawals', description: 'Money out: held at once from the available balance, then settled by the bank.' },
   { name: 'Users', description: 'Your balance and your history.' },
+  {
+    name: 'Webhook endpoints',
+    description:
+      'Outgoing webhooks, Standard Webhooks form: Paygate POSTs every change of your transactions to your endpoints, signed with their secret.',
+  },
   { name: 'Bank webhooks', description: 'The bank tells the gateway how an order ended; signed with HMAC-SHA256.' },
   { name: 'System', description: 'Info, health probes, this reference, metrics.' },
   ADMIN_TAG,
@@ -877,6 +893,13 @@ export const DESIGN_ENDPOINTS: EndpointSpec[] = [
   { method: 'get', path: '/api/v1/withdrawals' },
   { method: 'get', path: '/api/v1/users/{user_id}/balance' },
   { method: 'get', path: '/api/v1/users/{user_id}/transactions' },
+  { method: 'post', path: '/api/v1/webhook-endpoints' },
+  { method: 'get', path: '/api/v1/webhook-endpoints' },
+  { method: 'get', path: '/api/v1/webhook-endpoints/{id}' },
+  { method: 'delete', path: '/api/v1/webhook-endpoints/{id}' },
+  { method: 'post', path: '/api/v1/webhook-endpoints/{id}/rotate-secret' },
+  { method: 'get', path: '/api/v1/webhook-endpoints/{id}/deliveries' },
+  { method: 'post', path: '/api/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/retry' },
   { method: 'post', path: '/webhooks/bank-callback' },
   { method: 'get', path: '/health' },
   { method: 'get', path: '/' },

@@ -188,6 +188,8 @@ export const TransactionPage = z
   .object({
     items: z.array(TransactionWire),
     total: z.number().int().nonnegative(),
+    /** True when `total` is past the exact-count bound and is the database's estimate. */
+    total_is_estimate: z.boolean(),
     limit: z.number().int().min(PAGE_LIMIT_MIN).max(PAGE_LIMIT_MAX),
     offset: z.number().int().nonnegative(),
     has_more: z.boolean(),

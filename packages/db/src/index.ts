@@ -18,4 +18,6 @@ export * from './repositories/transactions-repository';
 export * from './repositories/user-admin';
 export * from './repositories/user-sessions-repository';
 export * from './repositories/users-repository';
+export * from './repositories/webhook-deliveries-repository';
+export * from './repositories/webhook-endpoints-repository';
 export * from './repositories/worker-records';

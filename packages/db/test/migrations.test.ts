@@ -54,6 +54,9 @@ describe('runMigrations', () => {
       'transactions',
       'user_sessions',
       'users',
+      'webhook_deliveries',
+      'webhook_delivery_attempts',
+      'webhook_endpoints',
       'webhook_events',
       'worker_heartbeats',
     ]);

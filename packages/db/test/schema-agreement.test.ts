@@ -192,6 +192,33 @@ describe('schema.prisma and the migrated database', () => {
       data: { isBalanced: true, violationCount: 0, summary: { ok: true } },
     });
 
+    const endpoint = await prisma.webhookEndpoint.create({
+      data: {
+        userId: user.id,
+        url: 'https://hooks.example.com/paygate',
+        events: ['transaction.updated'],
+        description: 'test',
+        secretCiphertext: 'v1.aXY.Y2lwaGVy',
+      },
+    });
+    const delivery = await prisma.webhookDelivery.create({
+      data: {
+        endpointId: endpoint.id,
+        eventId: event.id,
+        eventType: 'transaction.updated',
+        payload: event.snapshot ?? {},
+        eventCreatedAt: new Date(),
+      },
+    });
+    const deliveryAttempt = await prisma.webhookDeliveryAttempt.create({
+      data: { deliveryId: delivery.id, attemptCount: 1, startedAt: new Date(), durationMs: 3, outcome: 'failed' },
+    });
+    expect(await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toEqual(endpoint);
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toEqual(delivery);
+    expect(await prisma.webhookDeliveryAttempt.findUniqueOrThrow({ where: { id: deliveryAttempt.id } })).toEqual(
+      deliveryAttempt,
+    );
+
     expect(await prisma.operator.findUniqueOrThrow({ where: { id: operator.id } })).toEqual(operator);
     expect(await prisma.operatorSession.findUniqueOrThrow({ where: { id: session.id } })).toEqual(session);
     expect(await prisma.deadLetter.findUniqueOrThrow({ where: { id: deadLetter.id } })).toEqual(deadLetter);

@@ -16,3 +16,6 @@ export * from './signature';
 export * from './strict-json';
 export * from './transaction';
 export * from './transaction-status';
+export * from './webhook-address';
+export * from './webhook-types';
+export * from './webhooks';

@@ -36,6 +36,10 @@ export const RATE_LIMIT_LOCAL_KEY_COUNT_MAX: number = 10_000;
 /** A webhook whose timestamp is further than this from our clock, either way, is refused. */
 export const WEBHOOK_TOLERANCE_S: number = 300;
 
+/** Outgoing webhook endpoints: the longest URL and description accepted (the table checks the same bounds). */
+export const WEBHOOK_URL_LENGTH_MAX: number = 2048;
+export const WEBHOOK_DESCRIPTION_LENGTH_MAX: number = 500;
+
 assert(AMOUNT_MINOR_MAX > 0n, 'AMOUNT_MINOR_MAX must be positive');
 assert(PAGE_LIMIT_MIN <= PAGE_LIMIT_DEFAULT, 'default page below the minimum');
 assert(PAGE_LIMIT_DEFAULT <= PAGE_LIMIT_MAX, 'default page above the maximum');

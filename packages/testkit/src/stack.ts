@@ -31,6 +31,8 @@ export interface StackOptions {
   apiCount?: number;
   /** Worker processes (default 1). */
   workerCount?: number;
+  /** Extra node options per app, before the script (e.g. `--cpu-prof` for a benchmark). */
+  nodeArgs?: Partial<Record<'api' | 'worker' | 'bank', string[]>>;
 }
 
 export class ManagedProcess {
@@ -164,7 +166,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const bank = new ManagedProcess(
     'bank',
     appDir('bank-sim'),
-    ['node', 'dist/main.js'],
+    ['node', ...(options.nodeArgs?.bank ?? []), 'dist/main.js'],
     {
       ...common,
       BANK_PORT: String(bankPort),
@@ -186,7 +188,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       new ManagedProcess(
         'api',
         appDir('api'),
-        ['node', 'dist/main.js'],
+        ['node', ...(options.nodeArgs?.api ?? []), 'dist/main.js'],
         {
           ...common,
           API_PORT: String(port),
@@ -203,7 +205,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       new ManagedProcess(
         'worker',
         appDir('worker'),
-        ['node', 'dist/main.js'],
+        ['node', ...(options.nodeArgs?.worker ?? []), 'dist/main.js'],
         {
           ...common,
           WORKER_METRICS_PORT: String(port),

@@ -86,6 +86,7 @@ function fromCode(code: ErrorCode, body: LooseErrorBody, response: Response, req
     case 'forbidden':
     case 'origin_not_allowed':
     case 'repair_refused':
+    case 'webhook_endpoint_limit_reached':
       return { kind: 'forbidden', message: body.message, requestId };
     case 'not_found':
       return { kind: 'not_found', message: body.message, requestId };
@@ -93,7 +94,9 @@ function fromCode(code: ErrorCode, body: LooseErrorBody, response: Response, req
       return insufficientBalance(body.details, requestId);
     case 'rate_limit_exceeded':
       return rateLimited(response, body, requestId);
+    // A webhook URL Paygate will not call: `details` names the url field, like a validation error.
     case 'validation_error':
+    case 'webhook_url_not_allowed':
       return {
         kind: 'validation',
         fields: fieldIssues(body.details),

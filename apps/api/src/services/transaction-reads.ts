@@ -44,6 +44,7 @@ export async function listTransactions(
   return {
     items: page.items.map(encodeTransaction),
     total: page.total,
+    total_is_estimate: page.totalIsEstimate,
     limit: query.limit,
     offset,
     has_more: page.hasMore,

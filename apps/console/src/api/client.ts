@@ -42,6 +42,13 @@ export type IssuedKeyWire = ReturnType<typeof IssuedKeySchema.parse>;
 export type AdminRoute = keyof typeof ADMIN_ROUTES;
 
 /** What the console asks of a schema: a safeParse that says where the answer differs from it. */
+/**
+ * A 409 repair_refused: the action did not apply, and was audited. packages/ui shows it as `forbidden`
+ * (the same words as a 403), but a page may need to tell the two apart: replaying a final payment's dead
+ * letter still marks the letter handled.
+ */
+export class RepairRefusedError extends ApiError {}
+
 interface Decoder<T> {
   safeParse: (
     value: unknown,
@@ -183,6 +190,7 @@ export class AdminClient {
     if (!response.ok) {
       const problem = await readProblem(response);
       if (problem.kind === 'unauthorized' && options.inSession) this.#options.onUnauthorized();
+      if (response.status === 409 && problem.kind === 'forbidden') throw new RepairRefusedError(problem);
       throw new ApiError(problem);
     }
     if (options.decoder === null) return undefined as T;

@@ -149,10 +149,16 @@ function AuditPages({ filters }: { filters: AuditFilters }) {
                   <td className="audit__reason" data-testid="audit-reason">
                     {entry.reason ?? <span className="muted">—</span>}
                   </td>
-                  <td>
+                  <td className="nowrap" data-testid="audit-outcome">
                     <code>{entry.outcome}</code>
                   </td>
-                  <td className="mono audit__request">{entry.request_id ?? <span className="muted">—</span>}</td>
+                  <td
+                    className="mono audit__request cell-ellipsis"
+                    title={entry.request_id ?? undefined}
+                    data-testid="audit-request-id"
+                  >
+                    {entry.request_id ?? <span className="muted">—</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

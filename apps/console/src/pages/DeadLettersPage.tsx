@@ -1,8 +1,9 @@
 import type { DeadLetterWire, RepairResultWire } from '@paygate/contracts';
-import { Pagination, StatusBadge, useCursorStack } from '@paygate/ui';
+import { Pagination, problemOf, StatusBadge, useCursorStack } from '@paygate/ui';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
+import { RepairRefusedError } from '../api/client';
 import { Problem } from '../components/Problem';
 import { RawData } from '../components/RawData';
 import { ReasonDialog } from '../components/ReasonDialog';
@@ -27,6 +28,7 @@ export function DeadLettersPage() {
   const [params, setParams] = useSearchParams();
   const state = readState(params.get('state'));
   const [result, setResult] = useState<RepairResultWire | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
   return (
     <>
       <title>Dead letters · Paygate Console</title>
@@ -49,7 +51,23 @@ export function DeadLettersPage() {
         </div>
       </div>
       {result !== null && <ResultNote result={result} testId="replay-result" />}
-      <DeadLetterPages key={state} state={state} onResult={setResult} />
+      {refusal !== null && (
+        <div className="result" role="status" data-testid="replay-result" data-outcome="refused">
+          <p data-testid="replay-result-message">{refusal}</p>
+        </div>
+      )}
+      <DeadLetterPages
+        key={state}
+        state={state}
+        onResult={(answer) => {
+          setRefusal(null);
+          setResult(answer);
+        }}
+        onRefused={(message) => {
+          setResult(null);
+          setRefusal(message);
+        }}
+      />
     </>
   );
 }
@@ -57,9 +75,12 @@ export function DeadLettersPage() {
 function DeadLetterPages({
   state,
   onResult,
+  onRefused,
 }: {
   state: DeadLetterState;
   onResult: (result: RepairResultWire) => void;
+  /** A 409 repair_refused still marked the letter handled: the answer belongs on the page, not in the dialog. */
+  onRefused: (message: string) => void;
 }) {
   const pager = useCursorStack();
   const page = useDeadLetters(state, pager.cursor);
@@ -109,7 +130,7 @@ function DeadLetterPages({
               <div className="dead-letter__foot">
                 {letter.replayed_at === null ? (
                   <span className="tag tag--warning" data-testid="dead-letter-state-tag">
-                    Waiting replay
+                    {isFinal(letter) ? 'Waiting: payment is final' : 'Waiting replay'}
                   </span>
                 ) : (
                   <span className="tag tag--ok" data-testid="dead-letter-state-tag">
@@ -152,11 +173,18 @@ function DeadLetterPages({
         <ReasonDialog
           title={`Replay dead letter #${replaying.id}`}
           description={
-            <p>
-              The message goes back on its queue and the worker handles it again
-              {replaying.transaction_id === null ? '' : ` for payment #${replaying.transaction_id}`}. If the payment is
-              already final, Paygate refuses and says why.
-            </p>
+            isFinal(replaying) ? (
+              <p data-testid="replay-dialog-final">
+                Payment #{replaying.transaction_id} is already {replaying.payment_status}, so nothing is sent to the
+                bank again: replaying marks this dead letter handled, with your reason in the audit log.
+              </p>
+            ) : (
+              <p>
+                The message goes back on its queue and the worker handles it again
+                {replaying.transaction_id === null ? '' : ` for payment #${replaying.transaction_id}`}. If the payment
+                is already final, Paygate refuses and says why.
+              </p>
+            )
           }
           confirmLabel="Replay"
           pending={replay.isPending}
@@ -171,6 +199,15 @@ function DeadLetterPages({
                   setReplaying(null);
                   onResult(result);
                 },
+                onError: (error) => {
+                  if (!(error instanceof RepairRefusedError)) return;
+                  const problem = problemOf(error);
+                  setReplaying(null);
+                  onRefused(
+                    (problem.kind === 'forbidden' ? problem.message : null) ??
+                      'Not replayed; the dead letter is marked handled.',
+                  );
+                },
               },
             )
           }
@@ -178,4 +215,8 @@ function DeadLetterPages({
       )}
     </section>
   );
+}
+
+function isFinal(letter: DeadLetterWire): boolean {
+  return letter.payment_status === 'success' || letter.payment_status === 'failed';
 }

@@ -9,6 +9,7 @@ import { Time } from '../components/Time';
 import { useSettings } from '../deps';
 import { STUCK_PAYMENTS_PATH, WAITING_DEAD_LETTERS_PATH } from '../paths';
 import { useOverview } from '../queries';
+import { byQueueRole, queueRole } from '../queues';
 
 const BREAKER_LABELS: Record<WorkerHeartbeatWire['breaker_state'], string> = {
   closed: 'Closed (bank reachable)',
@@ -17,6 +18,12 @@ const BREAKER_LABELS: Record<WorkerHeartbeatWire['breaker_state'], string> = {
 };
 
 /** The first page: is money moving, and if not, where is it stuck? Refreshes by itself. */
+function QueueConsumers({ name, consumers }: { name: string; consumers: number }) {
+  const role = queueRole(name);
+  if (role === 'work') return consumers === 0 ? <span className="tag tag--danger">none</span> : <>{consumers}</>;
+  return <span className="muted">{role === 'delay' ? 'delay queue' : 'kept'}</span>;
+}
+
 export function OverviewPage() {
   const overview = useOverview();
   const { overviewRefreshMs } = useSettings();
@@ -65,7 +72,14 @@ function OverviewBody({ data }: { data: OverviewWire }) {
           {data.success_rate === null && <TileNote>Nothing finished in the last hour.</TileNote>}
         </Tile>
         <Tile label="Create to settle, p50 / p99" testId="tile-latency">
-          {latency(data.settle_latency_ms.p50)} / {latency(data.settle_latency_ms.p99)}
+          {/* Each figure stays whole when the tile is narrow: "6.3 s / 25" then "s" read badly. */}
+          <span className="nowrap" data-testid="latency-p50">
+            {latency(data.settle_latency_ms.p50)}
+          </span>{' '}
+          /{' '}
+          <span className="nowrap" data-testid="latency-p99">
+            {latency(data.settle_latency_ms.p99)}
+          </span>
         </Tile>
         <Tile label="Stuck payments" testId="tile-stuck" tone={data.stuck.count > 0 ? 'warning' : 'ok'}>
           {data.stuck.count}
@@ -145,18 +159,22 @@ function OverviewBody({ data }: { data: OverviewWire }) {
                 </tr>
               </thead>
               <tbody>
-                {data.queues.map((queue) => (
-                  <tr key={queue.name} data-testid="queue-row">
+                {[...data.queues].sort(byQueueRole).map((queue) => (
+                  <tr key={queue.name} data-testid="queue-row" data-role={queueRole(queue.name)}>
                     <td className="mono">{queue.name}</td>
                     <td className="numeric">{queue.messages}</td>
                     <td className="numeric">
-                      {queue.consumers === 0 ? <span className="tag tag--danger">none</span> : queue.consumers}
+                      <QueueConsumers name={queue.name} consumers={queue.consumers} />
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+          <p className="muted">
+            Only the process queue has consumers. A retry queue holds a message until its delay passes, then sends it
+            back; the dead queue is listed under Dead letters.
+          </p>
         </section>
         <section className="card" aria-labelledby="workers-title">
           <h2 id="workers-title" className="card__title">

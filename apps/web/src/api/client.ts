@@ -4,6 +4,10 @@ import type {
   TransactionPage,
   TransactionWire,
   UserWire,
+  WebhookDeliveryPageWire,
+  WebhookDeliveryWire,
+  WebhookEndpointWire,
+  WebhookEndpointWithSecretWire,
 } from '@paygate/contracts';
 import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
 import { ApiError, readProblem } from '@paygate/ui';
@@ -81,7 +85,36 @@ export class ApiClient {
     return this.#request('POST', `/${collection(type)}`, { auth: true, body: { amount }, idempotencyKey });
   }
 
-  async #request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions): Promise<T> {
+  listWebhookEndpoints(signal?: AbortSignal): Promise<{ items: WebhookEndpointWire[] }> {
+    return this.#request('GET', '/webhook-endpoints', { auth: true, signal });
+  }
+
+  createWebhookEndpoint(url: string, description: string | undefined): Promise<WebhookEndpointWithSecretWire> {
+    return this.#request('POST', '/webhook-endpoints', { auth: true, body: { url, description } });
+  }
+
+  deleteWebhookEndpoint(id: number): Promise<WebhookEndpointWire> {
+    return this.#request('DELETE', `/webhook-endpoints/${id}`, { auth: true });
+  }
+
+  rotateWebhookSecret(id: number): Promise<WebhookEndpointWithSecretWire> {
+    return this.#request('POST', `/webhook-endpoints/${id}/rotate-secret`, { auth: true });
+  }
+
+  listWebhookDeliveries(
+    id: number,
+    cursor: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<WebhookDeliveryPageWire> {
+    const query = cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    return this.#request('GET', `/webhook-endpoints/${id}/deliveries?limit=20${query}`, { auth: true, signal });
+  }
+
+  retryWebhookDelivery(id: number, deliveryId: number): Promise<WebhookDeliveryWire> {
+    return this.#request('POST', `/webhook-endpoints/${id}/deliveries/${deliveryId}/retry`, { auth: true });
+  }
+
+  async #request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: RequestOptions): Promise<T> {
     const headers = new Headers({ Accept: 'application/json' });
     if (options.idempotencyKey !== undefined) headers.set('Idempotency-Key', options.idempotencyKey);
     if (options.body !== undefined) headers.set('Content-Type', 'application/json');

@@ -8,6 +8,7 @@ const NAV = [
   { to: '/', label: 'Dashboard', testId: 'nav-dashboard', end: true },
   { to: '/deposits', label: 'Deposits', testId: 'nav-deposits' },
   { to: '/withdrawals', label: 'Withdrawals', testId: 'nav-withdrawals' },
+  { to: '/developers', label: 'Developers', testId: 'nav-developers' },
 ] as const;
 
 /** The frame of every logged-in page: brand, navigation, who is logged in, and "Log out". */

@@ -97,7 +97,10 @@ function TransactionPages({
           onNext={() => pager.next(data.next_cursor)}
           pageNumber={pager.pageNumber}
         >
-          Page {pager.pageNumber} of {Math.max(1, Math.ceil(data.total / data.limit))} · {data.total} {filterWord}
+          Page {pager.pageNumber} of {data.total_is_estimate ? 'about ' : ''}
+          {Math.max(1, Math.ceil(data.total / data.limit)).toLocaleString('en-US')} ·{' '}
+          {data.total_is_estimate ? 'about ' : ''}
+          {data.total.toLocaleString('en-US')} {filterWord}
           {noun}
         </Pagination>
       )}

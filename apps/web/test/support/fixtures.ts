@@ -75,7 +75,16 @@ export function detail(
 }
 
 export function page(items: TransactionWire[], overrides: Partial<TransactionPage> = {}): TransactionPage {
-  return { items, total: items.length, limit: 20, offset: 0, has_more: false, next_cursor: null, ...overrides };
+  return {
+    items,
+    total: items.length,
+    total_is_estimate: false,
+    limit: 20,
+    offset: 0,
+    has_more: false,
+    next_cursor: null,
+    ...overrides,
+  };
 }
 
 export function errorBody(error: string, message: string, extra: Record<string, unknown> = {}) {

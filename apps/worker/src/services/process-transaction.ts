@@ -147,7 +147,7 @@ export class TransactionProcessor {
     return this.#fail(
       submission,
       'bank_rejected',
-      `The bank refused the order: ${describeBankFailure(failure)}.`,
+      asSentence(`The bank refused the order: ${describeBankFailure(failure)}`),
       requestId,
     );
   }
@@ -307,4 +307,9 @@ export class TransactionProcessor {
         assert(false, `a submitted transaction cannot be ${failed.kind}`);
     }
   }
+}
+
+/** The bank's own message often ends its sentence already: the operator should not read "invalid..". */
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

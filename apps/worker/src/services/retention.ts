@@ -5,18 +5,24 @@ import type { WorkerMetrics } from '../infra/metrics';
 
 /**
  * Deletes what has outlived its purpose: idempotency keys past their TTL (24 h by default, as DESIGN.md
- * promises clients) and outbox rows published long ago. Small batches keep each statement's locks short;
+ * promises clients), outbox rows published long ago, and the console's records once old: bank attempts,
+ * replayed dead letters, ledger checks, ended operator sessions. The operator audit log is never deleted. Small batches keep each statement's locks short;
  * a bounded number of batches per run keeps one run from hogging the database after a long outage.
  */
 
 export interface RetentionOptions {
   idempotencyTtlHours: number;
   outboxRetentionHours: number;
+  bankAttemptRetentionDays: number;
+  deadLetterRetentionDays: number;
+  ledgerCheckRetentionDays: number;
+  operatorSessionRetentionDays: number;
   batchSize: number;
   batchCountMax: number;
 }
 
-export type RetentionKind = 'idempotency_key' | 'outbox';
+export type RetentionKind =
+  'idempotency_key' | 'outbox' | 'bank_attempt' | 'dead_letter' | 'ledger_check' | 'operator_session';
 
 export class Retention {
   constructor(
@@ -37,8 +43,20 @@ export class Retention {
       outbox: await this.#deleteInBatches('outbox', (batchSize) =>
         retention.deletePublishedOutbox(options.outboxRetentionHours, batchSize),
       ),
+      bank_attempt: await this.#deleteInBatches('bank_attempt', (batchSize) =>
+        retention.deleteOldBankAttempts(options.bankAttemptRetentionDays, batchSize),
+      ),
+      dead_letter: await this.#deleteInBatches('dead_letter', (batchSize) =>
+        retention.deleteReplayedDeadLetters(options.deadLetterRetentionDays, batchSize),
+      ),
+      ledger_check: await this.#deleteInBatches('ledger_check', (batchSize) =>
+        retention.deleteOldLedgerChecks(options.ledgerCheckRetentionDays, batchSize),
+      ),
+      operator_session: await this.#deleteInBatches('operator_session', (batchSize) =>
+        retention.deleteEndedOperatorSessions(options.operatorSessionRetentionDays, batchSize),
+      ),
     };
-    if (deleted.idempotency_key + deleted.outbox > 0)
+    if (Object.values(deleted).some((count) => count > 0))
       this.deps.logger.info({ deleted }, 'retention: expired rows deleted');
     return deleted;
   }

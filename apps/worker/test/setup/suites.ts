@@ -5,7 +5,16 @@ import { delayBucketsMs } from '@paygate/domain';
  * setup, so suites run in parallel without one worker's relay or reconciler touching another's rows.
  */
 
-export const SUITES = ['process', 'service', 'breaker', 'reconcile', 'relay', 'retention', 'lifecycle'] as const;
+export const SUITES = [
+  'process',
+  'service',
+  'breaker',
+  'reconcile',
+  'relay',
+  'retention',
+  'lifecycle',
+  'webhooks',
+] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** Small delays so a full retry ladder takes well under a second. Every suite uses the same buckets. */

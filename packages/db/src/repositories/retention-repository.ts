@@ -21,4 +21,46 @@ export class RetentionRepository {
     );
     return result.rowCount ?? 0;
   }
+
+  /** Bank attempts started long ago: the payment's story keeps its status and ledger, only this detail goes. */
+  async deleteOldBankAttempts(olderThanDays: number, batchSizeMax: number): Promise<number> {
+    // In id order, which follows started_at: the scan meets the old rows first and stops at the limit.
+    const result = await this.pool.query(
+      `DELETE FROM bank_attempts WHERE id IN (
+         SELECT id FROM bank_attempts WHERE started_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)`,
+      [olderThanDays, batchSizeMax],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Dead letters an operator replayed long ago; one never replayed stays until someone looks at it. */
+  async deleteReplayedDeadLetters(olderThanDays: number, batchSizeMax: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM dead_letters WHERE id IN (
+         SELECT id FROM dead_letters WHERE replayed_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)`,
+      [olderThanDays, batchSizeMax],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async deleteOldLedgerChecks(olderThanDays: number, batchSizeMax: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM ledger_checks WHERE id IN (
+         SELECT id FROM ledger_checks WHERE checked_at < now() - make_interval(days => $1) ORDER BY checked_at LIMIT $2)`,
+      [olderThanDays, batchSizeMax],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Operator sessions that expired or were revoked long ago; they open nothing any more. */
+  async deleteEndedOperatorSessions(olderThanDays: number, batchSizeMax: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM operator_sessions WHERE id IN (
+         SELECT id FROM operator_sessions
+          WHERE least(expires_at, coalesce(revoked_at, expires_at)) < now() - make_interval(days => $1)
+          ORDER BY id LIMIT $2)`,
+      [olderThanDays, batchSizeMax],
+    );
+    return result.rowCount ?? 0;
+  }
 }

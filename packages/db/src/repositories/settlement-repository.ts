@@ -74,10 +74,12 @@ export class SettlementRepository {
     cause: string;
     requestId: string | null;
   }): Promise<{ moved: boolean; submission: TransactionSubmission } | undefined> {
-    const { rows } = await this.pool.query<SubmissionRow & { moved: boolean }>(
-      'SELECT * FROM paygate_start_processing(p_transaction_id => $1, p_cause => $2, p_request_id => $3)',
-      [input.transactionId, input.cause, input.requestId],
-    );
+    const { rows } = await this.pool.query<SubmissionRow & { moved: boolean }>({
+      // Prepared once per connection: PostgreSQL parses and plans it once, not on every call.
+      name: 'paygate_start_processing',
+      text: 'SELECT * FROM paygate_start_processing(p_transaction_id => $1, p_cause => $2, p_request_id => $3)',
+      values: [input.transactionId, input.cause, input.requestId],
+    });
     const row = rows[0];
     if (!row) return undefined;
     if (row.moved) this.eventsWakeUp?.poke(input.transactionId);
@@ -86,10 +88,12 @@ export class SettlementRepository {
 
   /** Remembers the bank's reference as soon as the bank accepted the order (first one wins). */
   async recordBankReference(transactionId: number, bankReference: string): Promise<void> {
-    await this.pool.query(
-      'UPDATE transactions SET bank_reference = $2, updated_at = now() WHERE id = $1 AND bank_reference IS NULL',
-      [transactionId, bankReference],
-    );
+    await this.pool.query({
+      // Prepared once per connection: PostgreSQL parses and plans it once, not on every call.
+      name: 'paygate_record_bank_reference',
+      text: 'UPDATE transactions SET bank_reference = $2, updated_at = now() WHERE id = $1 AND bank_reference IS NULL',
+      values: [transactionId, bankReference],
+    });
   }
 
   async settle(settlement: Settlement): Promise<{ outcome: SettleOutcome; status: TransactionStatus | null }> {
@@ -120,12 +124,14 @@ export class SettlementRepository {
       outcome: WebhookApplyOutcome;
       status: string | null;
       reason: WebhookRejectionReason | null;
-    }>(
-      `SELECT * FROM paygate_apply_bank_webhook(
+    }>({
+      // Prepared once per connection: PostgreSQL parses and plans it once, not on every call.
+      name: 'paygate_apply_bank_webhook',
+      text: `SELECT * FROM paygate_apply_bank_webhook(
          p_transaction_id => $1, p_bank_reference => $2, p_status => $3, p_error_code => $4, p_error_message => $5,
          p_detail => $6, p_order_key => $7, p_amount => $8, p_currency => $9, p_signed_at => $10, p_payload => $11,
          p_source_address => $12, p_request_id => $13)`,
-      [
+      values: [
         record.transactionId,
         record.bankReference,
         record.status,
@@ -140,7 +146,7 @@ export class SettlementRepository {
         record.sourceAddress,
         record.requestId,
       ],
-    );
+    });
     const row = rows[0];
     if (!row) throw new Error('paygate_apply_bank_webhook returned no row');
     if (row.outcome === 'applied') this.eventsWakeUp?.poke(record.transactionId);

@@ -58,14 +58,25 @@ export interface TransactionFilter {
 export interface PageRequest {
   limit: number;
   offset: number;
+  /** Past this many matches `total` is the planner's estimate (flagged); undefined counts exactly. */
+  exactTotalMax?: number | undefined;
   cursor?: CursorPosition | undefined;
 }
 
 export interface TransactionPageResult {
   items: Transaction[];
   total: number;
+  totalIsEstimate: boolean;
   hasMore: boolean;
   nextCursor: string | null;
+}
+
+export interface TransactionsRepositoryOptions {
+  onWakeUpError?: (error: unknown) => void;
+  /** Shortest time between two relay wake-ups (NOTIFYs) from this process; 0 sends one per round trip. */
+  wakeUpIntervalMs?: number;
+  /** Lists: past this many matches `total` is an estimate (see list); a page's own bound wins. */
+  exactTotalMax?: number;
 }
 
 export class TransactionsRepository {
@@ -74,10 +85,10 @@ export class TransactionsRepository {
 
   constructor(
     private readonly pool: Pool,
-    onWakeUpError?: (error: unknown) => void,
+    private readonly options: TransactionsRepositoryOptions = {},
   ) {
-    this.wakeUp = new OutboxWakeUp(pool, onWakeUpError);
-    this.eventsWakeUp = new EventsWakeUp(pool, onWakeUpError);
+    this.wakeUp = new OutboxWakeUp(pool, options.onWakeUpError, options.wakeUpIntervalMs);
+    this.eventsWakeUp = new EventsWakeUp(pool, options.onWakeUpError);
   }
 
   /**
@@ -86,11 +97,13 @@ export class TransactionsRepository {
    * api processes' event streams are told the transaction changed.
    */
   async create(input: CreateTransactionInput): Promise<CreateTransactionResult> {
-    const { rows } = await this.pool.query<{ outcome: string; replayed: boolean; snapshot: unknown }>(
-      `SELECT * FROM paygate_create_transaction(
+    const { rows } = await this.pool.query<{ outcome: string; replayed: boolean; snapshot: unknown }>({
+      // Prepared once per connection: PostgreSQL parses and plans it once, not on every call.
+      name: 'paygate_create_transaction',
+      text: `SELECT * FROM paygate_create_transaction(
          p_user_id => $1, p_type => $2, p_amount => $3, p_currency => $4, p_idempotency_key => $5, p_method => $6,
          p_path => $7, p_fingerprint => $8, p_request_id => $9, p_key_ttl => make_interval(hours => $10))`,
-      [
+      values: [
         input.userId,
         input.type,
         input.amountMinor.toString(),
@@ -102,7 +115,7 @@ export class TransactionsRepository {
         input.requestId,
         input.idempotencyTtlHours,
       ],
-    );
+    });
     const row = rows[0];
     assert(row !== undefined, 'paygate_create_transaction returns one row');
     switch (row.outcome) {
@@ -152,7 +165,15 @@ export class TransactionsRepository {
     return rows[0] ? toTransaction(rows[0]) : undefined;
   }
 
-  /** Newest first. With a cursor the page is a keyset range (offset ignored); total counts the whole filter. */
+  /**
+   * Newest first. With a cursor the page is a keyset range (offset ignored). `total` counts the whole filter
+   * exactly up to `page.exactTotalMax` matches; past it, an exact COUNT(*) would read every matching row
+   * (a million for a busy user), so it is the planner's estimate instead, flagged `totalIsEstimate`. The
+   * estimate (EXPLAIN, planning only) runs beside the page query; the exact count runs only when the
+   * estimate is within the bound, and reads at most one row more than the bound, so a wrong estimate
+   * costs a bounded count, never a full one. With no bound (neither the page's nor the repository's) the
+   * count is always exact.
+   */
   async list(filter: TransactionFilter, page: PageRequest): Promise<TransactionPageResult> {
     const where: string[] = ['user_id = $1'];
     const values: unknown[] = [filter.userId];
@@ -174,33 +195,62 @@ export class TransactionsRepository {
       where.push(`(created_at, id) < ($${values.length - 1}, $${values.length})`);
     }
     values.push(page.limit + 1, page.cursor ? 0 : page.offset);
-    const [itemsResult, countResult] = await Promise.all([
+    const [itemsResult, total] = await Promise.all([
       this.pool.query<TransactionRow>(
         `SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE ${where.join(' AND ')}
           ORDER BY created_at DESC, id DESC LIMIT $${values.length - 1} OFFSET $${values.length}`,
         values,
       ),
-      this.pool.query<{ total: string }>(
-        `SELECT count(*) AS total FROM transactions WHERE ${filterWhere}`,
-        filterValues,
-      ),
+      this.countMatches(filterWhere, filterValues, page.exactTotalMax ?? this.options.exactTotalMax),
     ]);
     const hasMore = itemsResult.rows.length > page.limit;
     const items = itemsResult.rows.slice(0, page.limit).map(toTransaction);
     const last = items.at(-1);
     return {
       items,
-      total: Number(countResult.rows[0]?.total ?? 0),
+      total: total.count,
+      totalIsEstimate: total.isEstimate,
       hasMore,
       nextCursor: hasMore && last ? encodeCursor({ createdAtMs: last.createdAt.getTime(), id: last.id }) : null,
     };
   }
 
-  async balance(userId: number): Promise<Balance | undefined> {
-    const { rows } = await this.pool.query<{ balance: string; held: string; currency: string }>(
-      "SELECT balance, held, currency FROM accounts WHERE user_id = $1 AND kind = 'wallet' ORDER BY id LIMIT 1",
-      [userId],
+  private async countMatches(
+    filterWhere: string,
+    filterValues: unknown[],
+    exactMax: number | undefined,
+  ): Promise<{ count: number; isEstimate: boolean }> {
+    if (exactMax === undefined) {
+      const { rows } = await this.pool.query<{ total: string }>(
+        `SELECT count(*) AS total FROM transactions WHERE ${filterWhere}`,
+        filterValues,
+      );
+      return { count: Number(rows[0]?.total ?? 0), isEstimate: false };
+    }
+    assert(Number.isSafeInteger(exactMax) && exactMax >= 0, 'the exact total bound is a count');
+    const { rows: plan } = await this.pool.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+      `EXPLAIN (FORMAT JSON) SELECT 1 FROM transactions WHERE ${filterWhere}`,
+      filterValues,
     );
+    const estimated = Math.round(plan[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+    if (estimated > exactMax) return { count: estimated, isEstimate: true };
+    const { rows } = await this.pool.query<{ total: string }>(
+      `SELECT count(*) AS total FROM (SELECT 1 FROM transactions WHERE ${filterWhere} LIMIT ${exactMax + 1}) AS bounded`,
+      filterValues,
+    );
+    const counted = Number(rows[0]?.total ?? 0);
+    // More than the bound although the planner thought fewer: still an estimate, and at least the bound.
+    if (counted > exactMax) return { count: Math.max(estimated, counted), isEstimate: true };
+    return { count: counted, isEstimate: false };
+  }
+
+  async balance(userId: number): Promise<Balance | undefined> {
+    const { rows } = await this.pool.query<{ balance: string; held: string; currency: string }>({
+      // Prepared once per connection: PostgreSQL parses and plans it once, not on every call.
+      name: 'paygate_wallet_balance',
+      text: "SELECT balance, held, currency FROM accounts WHERE user_id = $1 AND kind = 'wallet' ORDER BY id LIMIT 1",
+      values: [userId],
+    });
     const row = rows[0];
     if (!row) return undefined;
     const balanceMinor = BigInt(row.balance);

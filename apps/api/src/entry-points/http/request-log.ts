@@ -8,12 +8,26 @@ import type { Metrics } from '../../infra/metrics';
  * for every answer: a 422 from a route's validation and a 401 from authentication alike.
  */
 export function requestLog(logger: Logger, metrics: Metrics, routeOf: (path: string) => string): RequestHandler {
+  // One labelled child per method, route and status, made once: observing through a label object hashes
+  // and validates the labels on every request. The set is bounded: Node parses only the HTTP methods it
+  // knows, routes are templates (or `unmatched`) and statuses are three digits.
+  const histograms = new Map<string, { observe(seconds: number): void }>();
+  const histogramOf = (method: string, route: string, status: number) => {
+    const key = `${method} ${route} ${status}`;
+    let child = histograms.get(key);
+    if (child === undefined) {
+      child = metrics.httpDuration.labels({ method, route, status: String(status) });
+      histograms.set(key, child);
+    }
+    return child;
+  };
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const route = routeOf(req.path);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      histogramOf(req.method, route, res.statusCode).observe(seconds);
+      if (res.statusCode < 500 && !logger.isLevelEnabled('info')) return;
       const line = {
         request_id: res.locals.requestId,
         method: req.method,

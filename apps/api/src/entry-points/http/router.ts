@@ -10,6 +10,7 @@ import { eventsRouter } from './events-routes';
 import { systemRouter } from './system-routes';
 import { transactionsRouter } from './transactions-routes';
 import { usersRouter } from './users-routes';
+import { webhookEndpointsRouter } from './webhook-endpoints-routes';
 import { webhookRouter } from './webhook-routes';
 
 /**
@@ -33,6 +34,7 @@ export function router(deps: ApiDeps, services: Services, docs: DocsPage): Route
   api.use('/withdrawals', transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));
   api.use('/users', usersRouter(services, limits));
   api.use('/events', eventsRouter(services, limits));
+  api.use('/webhook-endpoints', webhookEndpointsRouter(deps, services, limits));
   api.use(limits.client);
 
   const root = Router();

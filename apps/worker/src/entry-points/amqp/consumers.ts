@@ -5,6 +5,7 @@ import type { DeadLetterInput } from '@paygate/db';
 import { assert, settlesWithin } from '@paygate/domain';
 
 import type { ConfirmPublisher } from '../../infra/amqp-publisher';
+import { AckBatcher } from './ack-batcher';
 import type { Logger } from '../../infra/logger';
 import type { Topology } from '../../infra/topology';
 import type { WorkerMetrics } from '../../infra/metrics';
@@ -73,6 +74,10 @@ export async function consumeProcessQueue(
 ): Promise<{ cancel: () => Promise<void> }> {
   const { channel, topology } = session;
   await channel.prefetch(options.prefetch);
+  const acks = new AckBatcher(channel, (error) => {
+    options.logger.warn({ err: error }, 'could not ack deliveries; they will be redelivered');
+    session.restart('acking failed');
+  });
   const { consumerTag } = await channel.consume(
     topology.processQueue,
     (delivery) => {
@@ -81,7 +86,8 @@ export async function consumeProcessQueue(
         session.restart('the broker cancelled the consumer');
         return;
       }
-      options.inFlight.track(handleDelivery(session, options, delivery));
+      acks.received(delivery);
+      options.inFlight.track(handleDelivery(session, acks, options, delivery));
     },
     { noAck: false },
   );
@@ -94,6 +100,7 @@ export async function consumeProcessQueue(
 
 async function handleDelivery(
   session: ConsumerSession,
+  acks: AckBatcher,
   options: ConsumerOptions,
   delivery: ConsumeMessage,
 ): Promise<void> {
@@ -107,7 +114,7 @@ async function handleDelivery(
     result = { kind: 'poison', reason: 'handler_error' };
   }
   try {
-    await settleDelivery(session, delivery, result, options);
+    await settleDelivery(session, acks, delivery, result, options);
   } catch (error) {
     // The channel or the broker failed while we answered. Not acking is safe: the delivery comes back on
     // the next session, and processing it again is idempotent.
@@ -118,20 +125,21 @@ async function handleDelivery(
 
 async function settleDelivery(
   session: ConsumerSession,
+  acks: AckBatcher,
   delivery: ConsumeMessage,
   result: HandlerResult,
   options: ConsumerOptions,
 ): Promise<void> {
-  const { channel, publisher, topology } = session;
+  const { publisher, topology } = session;
   const { metrics } = options;
   if (result === 'ack') {
-    channel.ack(delivery);
+    acks.ack(delivery);
     return;
   }
   switch (result.kind) {
     case 'poison':
       await recordDeadLetter(delivery, result.reason, options);
-      channel.nack(delivery, false, false);
+      acks.nack(delivery, false);
       metrics.deadLettered.inc({ reason: result.reason });
       return;
     case 'retry': {
@@ -145,7 +153,7 @@ async function settleDelivery(
           [RETRY_HEADERS.retryReason]: result.reason.slice(0, REASON_LENGTH_MAX),
         },
       });
-      channel.ack(delivery);
+      acks.ack(delivery);
       return;
     }
     case 'dead_letter':
@@ -155,7 +163,7 @@ async function settleDelivery(
       });
       // After the broker confirmed the copy: the queue has it whatever happens to this write.
       await recordDeadLetter(delivery, result.reason, options);
-      channel.ack(delivery);
+      acks.ack(delivery);
       metrics.deadLettered.inc({ reason: result.reason.split(':')[0] ?? 'failed' });
       return;
   }
