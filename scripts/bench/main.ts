@@ -1,5 +1,6 @@
-// `pnpm bench <api|settle|history|search|webhooks>`: performance measured side by side with the database's own ceiling.
+// `pnpm bench <api|settle|history|search|events|webhooks>`: performance measured side by side with the database's own ceiling.
 import { benchApi } from './api';
+import { benchEvents } from './events';
 import { benchHistory } from './history';
 import { benchSearch } from './search';
 import { benchSettle } from './settle';
@@ -10,6 +11,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   settle: benchSettle,
   history: benchHistory,
   search: benchSearch,
+  events: benchEvents,
   webhooks: benchWebhooks,
 };
 

@@ -208,6 +208,51 @@ export const API_ENV = z.object({
         'another is refused (with the SameSite=Strict cookie, this stops cross-site requests). Keep their port ' +
         'in step with CONSOLE_PORT.',
     ),
+  WEB_ORIGINS: list
+    .default(['http://localhost:5500', 'http://127.0.0.1:5500'])
+    .describe(
+      'Browser origins the web app is served from: a state-changing request authenticated by the session ' +
+        'cookie whose Origin is another (or whose Sec-Fetch-Site is cross-site) is refused with 403 ' +
+        'origin_not_allowed. Keep their port in step with WEB_PORT.',
+    ),
+  SESSION_IDLE_MIN: int(1, 24 * 60)
+    .default(30)
+    .describe('A web app session (cookie paygate_session) unused for this long ends.'),
+  SESSION_ABSOLUTE_HOURS: int(1, 24 * 30)
+    .default(12)
+    .describe('A web app session ends this long after login, however busy.'),
+  RATE_LIMIT_SESSION_BALANCE_PER_MIN: int(1, 10_000_000)
+    .default(60)
+    .describe(
+      "Balance reads per user and minute through the web app's session cookie: a budget of its own, apart " +
+        "from the API key's RATE_LIMIT_BALANCE_PER_MIN, so integration traffic never locks the web app out.",
+    ),
+  RATE_LIMIT_SESSION_LIST_PER_MIN: int(1, 10_000_000)
+    .default(120)
+    .describe(
+      "History and list reads per user and minute through the web app's session cookie, apart from the API " +
+        "key's RATE_LIMIT_TRANSACTIONS_PER_MIN.",
+    ),
+  EVENTS_STREAMS_PER_USER_MAX: int(1, 1_000)
+    .default(5)
+    .describe(
+      'Open GET /api/v1/events streams per user and api process; one more answers 429 (a browser tab holds one).',
+    ),
+  EVENTS_STREAMS_MAX: int(1, 100_000)
+    .default(2_000)
+    .describe('Open GET /api/v1/events streams per api process, all users together; one more answers 429.'),
+  EVENTS_HEARTBEAT_S: int(1, 300)
+    .default(15)
+    .describe(
+      'An event stream with nothing to say sends a comment line this often, so that proxies keep it open and ' +
+        'a dead client is noticed.',
+    ),
+  EVENTS_REPLAY_MAX: int(1, 10_000)
+    .default(500)
+    .describe(
+      'Events replayed at most when a stream resumes with Last-Event-ID; a client further behind than this ' +
+        'gets the newest ones and should reload its lists.',
+    ),
   OPERATOR_SESSION_IDLE_MIN: int(1, 24 * 60)
     .default(30)
     .describe('An operator session unused for this long ends.'),
@@ -316,6 +361,30 @@ function toConfig(e: Env) {
       cacheEntriesMax: e.AUTH_CACHE_ENTRIES_MAX,
       // The demo keys of `pnpm db:seed` are public (CREDENTIALS.md); in production they open nothing.
       demoKeysAllowed: e.NODE_ENV !== 'production',
+    },
+    sessions: {
+      webOrigins: e.WEB_ORIGINS,
+      idleMs: e.SESSION_IDLE_MIN * 60_000,
+      absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+      // A session's last_seen_at moves at most this often, so a busy web app writes rarely.
+      touchEveryMs: 60_000,
+      // The cookie carries Secure in production, where the web app is served over https.
+      secureCookie: e.NODE_ENV === 'production',
+      balancePerWindow: e.RATE_LIMIT_SESSION_BALANCE_PER_MIN,
+      historyPerWindow: e.RATE_LIMIT_SESSION_LIST_PER_MIN,
+    },
+    events: {
+      streamsPerUserMax: e.EVENTS_STREAMS_PER_USER_MAX,
+      streamsMax: e.EVENTS_STREAMS_MAX,
+      heartbeatMs: e.EVENTS_HEARTBEAT_S * 1_000,
+      replayMax: e.EVENTS_REPLAY_MAX,
+      /**
+       * Events of one user can commit out of id order (two of their transactions changing at once); a stream
+       * looks back this far for events it has not sent yet. Far above the money functions' statement timeout.
+       */
+      lookbackMs: 30_000,
+      /** A client that leaves this much of its stream unread is cut off (it resumes with Last-Event-ID). */
+      writeBufferBytesMax: 1_048_576,
     },
     bank: {
       url: e.BANK_URL.replace(/\/+$/, ''),

@@ -6,10 +6,13 @@ import {
   LedgerChecks,
   OperatorKeyAdmin,
   OperatorsRepository,
+  EVENTS_CHANNEL,
   OutboxWakeUp,
   RepairsRepository,
   SettlementRepository,
+  TransactionEventsRepository,
   TransactionsRepository,
+  UserSessionsRepository,
   UsersRepository,
   WebhookDeliveriesRepository,
   WebhookEndpointsRepository,
@@ -23,10 +26,13 @@ import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
 import { LocalRateLimiter } from './infra/local-rate-limiter';
 import { RateLimiter } from './infra/rate-limiter';
+import { PgListener } from './infra/pg-listener';
 import { KeyAuthenticator } from './services/authenticate-key';
+import { EventHub } from './services/event-hub';
 import { OperatorReads } from './services/operator-reads';
 import { OperatorRepairs } from './services/operator-repairs';
 import { OperatorSessions } from './services/operator-sessions';
+import { UserSessions } from './services/user-sessions';
 import { WebhookEndpoints } from './services/webhook-endpoints';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp. */
@@ -51,6 +57,10 @@ export interface Services {
   operatorSessions: OperatorSessions;
   operatorReads: OperatorReads;
   keyAdmin: OperatorKeyAdmin;
+  /** The web app's cookie sessions of end users. */
+  userSessions: UserSessions;
+  /** GET /api/v1/events: this process's streams and its one LISTEN connection. Close it on shutdown. */
+  events: EventHub;
   webhookEndpoints: WebhookEndpoints;
   repairs: OperatorRepairs;
 }
@@ -58,8 +68,16 @@ export interface Services {
 export function buildServices(deps: ApiDeps): Services {
   const operators = new OperatorsRepository(deps.pool);
   const { operators: operatorConfig } = deps.config;
+  const onWakeUpError = (error: unknown) =>
+    deps.logger.warn({ err: error }, 'a wake-up NOTIFY failed; the relay sweep and the streams catch up');
+  const transactions = new TransactionsRepository(deps.pool, {
+    onWakeUpError,
+    wakeUpIntervalMs: deps.config.outbox.wakeUpIntervalMs,
+    exactTotalMax: deps.config.history.exactTotalMax,
+  });
   const adminReads = new AdminReads(deps.pool);
   return {
+    events: buildEventHub(deps, transactions),
     repairs: buildRepairs(deps, adminReads),
     operators,
     operatorSessions: new OperatorSessions(
@@ -77,17 +95,22 @@ export function buildServices(deps: ApiDeps): Services {
       userRecentPayments: operatorConfig.userRecentPayments,
     }),
     keyAdmin: new OperatorKeyAdmin(deps.pool),
+    userSessions: new UserSessions(
+      new UserSessionsRepository(deps.pool),
+      {
+        idleMs: deps.config.sessions.idleMs,
+        absoluteMs: deps.config.sessions.absoluteMs,
+        touchEveryMs: deps.config.sessions.touchEveryMs,
+      },
+      deps.clock,
+    ),
+    settlement: new SettlementRepository(deps.pool, onWakeUpError),
     webhookEndpoints: new WebhookEndpoints(
       new WebhookEndpointsRepository(deps.pool),
       new WebhookDeliveriesRepository(deps.pool),
       deps.config.webhookEndpoints,
     ),
-    transactions: new TransactionsRepository(deps.pool, {
-      onWakeUpError: (error) => deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
-      wakeUpIntervalMs: deps.config.outbox.wakeUpIntervalMs,
-      exactTotalMax: deps.config.history.exactTotalMax,
-    }),
-    settlement: new SettlementRepository(deps.pool),
+    transactions,
     authenticator: new KeyAuthenticator(new UsersRepository(deps.pool), {
       cacheTtlMs: deps.config.auth.cacheTtlMs,
       cacheEntriesMax: deps.config.auth.cacheEntriesMax,
@@ -99,6 +122,35 @@ export function buildServices(deps: ApiDeps): Services {
     }),
     localLimiter: new LocalRateLimiter({ windowMs: deps.config.rateLimit.windowMs }),
   };
+}
+
+function buildEventHub(deps: ApiDeps, transactions: TransactionsRepository): EventHub {
+  const { events } = deps.config;
+  return new EventHub(
+    new TransactionEventsRepository(deps.pool),
+    (userId) => transactions.balance(userId),
+    (hub) =>
+      new PgListener({
+        connectionString: deps.config.database.url,
+        channel: EVENTS_CHANNEL,
+        applicationName: 'paygate-api-events',
+        connectionTimeoutMs: deps.config.database.connectionTimeoutMs,
+        reconnectBaseMs: 500,
+        reconnectCapMs: 10_000,
+        logger: deps.logger,
+        onNotification: (payload) => void hub.wake(payload),
+        onListening: () => hub.sweep(),
+      }),
+    {
+      streamsPerUserMax: events.streamsPerUserMax,
+      streamsMax: events.streamsMax,
+      heartbeatMs: events.heartbeatMs,
+      pageMax: events.replayMax,
+      lookbackMs: events.lookbackMs,
+      writeBufferBytesMax: events.writeBufferBytesMax,
+    },
+    deps.logger,
+  );
 }
 
 /** Repairs ask the bank themselves ("reconcile now"), as the merchant, like the worker does. */

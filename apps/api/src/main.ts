@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   redis.on('error', () => undefined); // Reported by /health and the rate limiter's warning; reconnects by itself.
   const amqp = new AmqpProbe(config.amqp.url);
   const metrics = createMetrics();
-  const { app } = createApp({ config, logger, metrics, pool, redis, amqp, clock: () => new Date() });
+  const { app, services } = createApp({ config, logger, metrics, pool, redis, amqp, clock: () => new Date() });
 
   // Limits are enforced from the first request: wait (boundedly) until Redis is connected or known down.
   await redisSettled(redis, Math.max(config.redis.commandTimeoutMs * 4, 1_000));
@@ -52,9 +52,11 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.http.shutdownGraceMs);
     force.unref();
+    // Event streams never finish by themselves: end them now so that they do not hold the shutdown.
+    const streamsClosed = services.events.close();
     server.close(() => {
       void (async () => {
-        await Promise.allSettled([pool.end(), redis.quit(), amqp.close()]);
+        await Promise.allSettled([streamsClosed, pool.end(), redis.quit(), amqp.close()]);
         logger.info('stopped');
         process.exit(0);
       })();

@@ -47,6 +47,33 @@ describe('graceful shutdown', () => {
   });
 });
 
+describe('graceful shutdown with open event streams', () => {
+  test('when SIGTERM arrives while event streams are open, then they end at once and the exit does not wait for the grace period', async () => {
+    helper ??= await startApi();
+    const graceMs = 30_000;
+    const processApi = await spawnApi(testEnv({ LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: String(graceMs) }));
+    const user = await givenUser('1.00');
+    try {
+      const response = await fetch(`${processApi.baseUrl}/api/v1/events`, { headers: { 'x-api-key': user.apiKey } });
+      expect(response.status).toBe(200);
+      const reader = response.body?.getReader();
+      const ended = (async () => {
+        for (;;) {
+          const chunk = await reader?.read().catch(() => ({ done: true }));
+          if (!chunk || chunk.done) return true;
+        }
+      })();
+      const signalledAt = Date.now();
+      processApi.child.kill('SIGTERM');
+      expect(await ended).toBe(true);
+      expect(await processApi.exited).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(graceMs);
+    } finally {
+      await processApi.stop('SIGKILL');
+    }
+  });
+});
+
 /** Whether a new connection (never a kept-alive one) to the server is refused. */
 function isRefused(url: string): Promise<boolean> {
   return new Promise((resolve) => {

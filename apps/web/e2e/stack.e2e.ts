@@ -71,6 +71,40 @@ describe('the web app against the real stack', () => {
     await close();
   });
 
+  test('when a deposit is made on the dashboard, then the balance rises and its row and confirmation turn to success without a reload', async () => {
+    const { page, errors, close } = await openPage();
+    await logIn(page, config);
+    await page.locator('[data-testid="live-status"][data-state="live"]').waitFor();
+    const balance = page.getByTestId('balance');
+    await balance.waitFor();
+    const beforeMinor = BigInt(((await balance.getAttribute('data-amount')) ?? '').replace('.', ''));
+    // A marker on window survives only if the page is never reloaded.
+    await page.evaluate(() => Object.assign(window, { paygateNoReload: true }));
+
+    await page.getByLabel(/^Amount to deposit/).fill('1.25');
+    await page.getByRole('button', { name: 'Deposit' }).click();
+    const id = await page.getByTestId('deposit-result').getAttribute('data-transaction-id');
+    expect(id).not.toBeNull();
+    const row = page.locator(`[data-testid="recent-transactions"] [data-transaction-id="${id}"]`);
+    await row.waitFor();
+
+    await page
+      .locator(`[data-testid="recent-transactions"] [data-transaction-id="${id}"][data-status="success"]`)
+      .waitFor({
+        timeout: SETTLE_TIMEOUT_MS,
+      });
+    await page
+      .locator('[data-testid="deposit-result"] [data-testid="status-badge"][data-status="success"]')
+      .waitFor({ timeout: SETTLE_TIMEOUT_MS });
+    const expected = formatAmount(beforeMinor + 125n);
+    await page.locator(`[data-testid="balance"][data-amount="${expected}"]`).waitFor({ timeout: SETTLE_TIMEOUT_MS });
+
+    expect(await page.evaluate(() => 'paygateNoReload' in window)).toBe(true);
+    expect(await page.getByTestId('live-status').getAttribute('data-state')).toBe('live');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   test('when a deposit is made, then its detail page goes from pending to success without a reload', async () => {
     const { page, errors, close } = await openPage();
     await logIn(page, config);
@@ -202,6 +236,10 @@ describe('the web app against the real stack', () => {
     const { page, errors, close } = await openPage();
     await logIn(page, config);
     expect(await page.evaluate(() => window.sessionStorage.getItem('paygate.session'))).not.toBeNull();
+    // The key is kept nowhere a script can read; the session cookie is httpOnly.
+    const readable = await page.evaluate(() => JSON.stringify(Object.entries(window.sessionStorage)) + document.cookie);
+    expect(readable).not.toContain(config.apiKey);
+    expect(readable).not.toContain('paygate_session=');
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in' }).waitFor();

@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router';
 
 import { Layout } from './components/Layout';
 import { RequireAuth } from './components/RequireAuth';
+import { LiveUpdates } from './live/live';
 import type { AppDeps } from './deps';
 import { SettingsContext } from './deps';
 import { DashboardPage } from './pages/DashboardPage';
@@ -28,7 +29,9 @@ export function App({ deps }: { deps: AppDeps }) {
             <Route
               element={
                 <RequireAuth>
-                  <Layout />
+                  <LiveUpdates deps={deps}>
+                    <Layout />
+                  </LiveUpdates>
                 </RequireAuth>
               }
             >

@@ -1,6 +1,9 @@
 /** Words for the web app's own records; the shared ones (dates, statuses, types) are in @paygate/ui. */
 
-/** What each recorded cause means; a cause this list does not know is shown as it is. */
+/**
+ * What each recorded cause means, in the end user's words. A cause this list does not know gets a plain
+ * sentence: internal codes (worker.retry_horizon, ...) are for operators, never on the end user's screen.
+ */
 const CAUSE_LABELS: Record<string, string> = {
   'api.create': 'Accepted by Paygate',
   'worker.submit': 'Sent to the bank',
@@ -9,8 +12,12 @@ const CAUSE_LABELS: Record<string, string> = {
   'bank.callback': 'Bank reported the outcome',
   reconciliation: 'Outcome confirmed with the bank',
   'worker.reconcile': 'Outcome confirmed with the bank',
+  'worker.bank_order': 'Bank reported the outcome',
+  'worker.bank_rejected': 'The bank refused the payment',
+  'worker.retry_horizon': 'The bank could not be reached for too long',
+  'operator.fail': 'Stopped by our support team',
 };
 
 export function causeLabel(cause: string): string {
-  return CAUSE_LABELS[cause] ?? cause;
+  return CAUSE_LABELS[cause] ?? 'Status updated';
 }

@@ -1,4 +1,4 @@
-import type { TransactionDetailWire } from '@paygate/contracts';
+import type { TransactionDetailWire, TransactionWire } from '@paygate/contracts';
 import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
 import { isTerminal } from '@paygate/domain/transaction-status';
 import { problemOf } from '@paygate/ui';
@@ -6,6 +6,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useEffect, useRef, useState } from 'react';
 
 import { useSettings } from './deps';
+import { useLiveState } from './live/live';
 import { useSession } from './session/session';
 import type { Settings } from './settings';
 
@@ -16,16 +17,52 @@ import type { Settings } from './settings';
 
 export function useBalance(userId: number) {
   const { api } = useSession();
-  return useQuery({ queryKey: ['balance', userId], queryFn: ({ signal }) => api.getBalance(userId, signal) });
+  const refetchInterval = useFallbackPoll();
+  return useQuery({
+    queryKey: ['balance', userId],
+    queryFn: ({ signal }) => api.getBalance(userId, signal),
+    refetchInterval,
+  });
 }
 
 export function useRecentTransactions(userId: number) {
   const { api } = useSession();
   const { recentLimit } = useSettings();
+  const refetchInterval = useFallbackPoll();
   return useQuery({
     queryKey: ['transactions', 'recent', userId],
     queryFn: ({ signal }) => api.listUserTransactions(userId, { limit: recentLimit }, signal),
+    refetchInterval,
   });
+}
+
+/**
+ * A transaction just created, as it is now: the create answer at first, then whatever the live stream says
+ * (live/live.tsx writes its changes here), or a slow poll while the stream is down and it can still change.
+ */
+export function useLatestTransaction(created: TransactionWire) {
+  const { api } = useSession();
+  const live = useLiveState();
+  const { fallbackPollIntervalMs } = useSettings();
+  return useQuery<TransactionWire>({
+    queryKey: ['latest', created.id],
+    queryFn: ({ signal }) => api.getTransaction(created.type, created.id, signal),
+    initialData: created,
+    staleTime: Infinity,
+    refetchInterval: (query) =>
+      live === 'down' && !isTerminal(query.state.data?.status ?? created.status) ? fallbackPollIntervalMs : false,
+  });
+}
+
+/** No polling while the live stream delivers; a slow poll while it is down, stopped by a 429 until retried. */
+function useFallbackPoll(): (query: { state: { error: Error | null } }) => number | false {
+  const live = useLiveState();
+  const { fallbackPollIntervalMs } = useSettings();
+  return (query) => {
+    if (live !== 'down') return false;
+    if (query.state.error !== null && problemOf(query.state.error).kind === 'rate_limited') return false;
+    return fallbackPollIntervalMs;
+  };
 }
 
 export function useTransactionPage(
@@ -35,23 +72,27 @@ export function useTransactionPage(
 ) {
   const { api } = useSession();
   const { pageLimit } = useSettings();
+  const refetchInterval = useFallbackPoll();
   return useQuery({
     queryKey: ['transactions', type, { status: status ?? 'all', cursor: cursor ?? null }],
     queryFn: ({ signal }) => api.listTransactions(type, { limit: pageLimit, cursor, status }, signal),
+    refetchInterval,
     // The old page stays on screen (marked busy) while the next one loads, so the table does not jump.
     placeholderData: keepPreviousData,
   });
 }
 
 /**
- * One transaction, polled while it can still change: every `detailPollIntervalMs` while pending or
- * processing, never once it is terminal, and not past `detailPollDurationMaxMs` (the page then offers
- * "Check again"). A 429 stretches the next poll to the API's Retry-After.
+ * One transaction. While the live stream delivers, its changes refresh it; while the stream is down it is
+ * polled while it can still change: every `detailPollIntervalMs` while pending or processing, never once
+ * it is terminal, and not past `detailPollDurationMaxMs` (the page then offers "Check again"). A 429
+ * stretches the next poll to the API's Retry-After.
  */
 export function useTransactionDetail(type: TransactionType, id: number) {
   const { api } = useSession();
   const settings = useSettings();
   const queryClient = useQueryClient();
+  const live = useLiveState() === 'live';
   const [pollExpired, setPollExpired] = useState(false);
 
   useEffect(() => {
@@ -64,7 +105,8 @@ export function useTransactionDetail(type: TransactionType, id: number) {
     queryKey: ['transaction', type, id],
     queryFn: ({ signal }) => api.getTransaction(type, id, signal),
     staleTime: (current) => (isSettled(current.state.data) ? Infinity : 0),
-    refetchInterval: (current) => (pollExpired ? false : nextPollMs(current.state.data, current.state.error, settings)),
+    refetchInterval: (current) =>
+      pollExpired || live ? false : nextPollMs(current.state.data, current.state.error, settings),
   });
 
   // When the outcome arrives, the balance and the lists are out of date (refetched when next shown).
@@ -80,12 +122,12 @@ export function useTransactionDetail(type: TransactionType, id: number) {
     }
   }, [status, queryClient]);
 
-  const polling = !pollExpired && query.data !== undefined && !isSettled(query.data);
+  const polling = !live && !pollExpired && query.data !== undefined && !isSettled(query.data);
   const checkAgain = () => {
     setPollExpired(false);
     void query.refetch();
   };
-  return { query, polling, pollExpired: pollExpired && !isSettled(query.data), checkAgain };
+  return { query, polling, pollExpired: !live && pollExpired && !isSettled(query.data), checkAgain };
 }
 
 function isSettled(transaction: TransactionDetailWire | undefined): boolean {

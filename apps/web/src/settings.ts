@@ -1,6 +1,6 @@
 /**
- * The web app's limits, in one place. Rates are chosen to stay well inside the API's per-user limits
- * (balance 10/min, history and lists 20/min): the dashboard never polls, only the detail page does.
+ * The web app's limits, in one place. Pages follow the live stream (GET /api/v1/events); only while it is
+ * down do they poll, at rates well inside the web session's budgets (balance 60/min, lists 120/min).
  */
 export interface Settings {
   /** Each API call is abandoned after this long and shown as a network problem the user can retry. */
@@ -13,6 +13,10 @@ export interface Settings {
   staleTimeMs: number;
   /** A failed GET caused by the network is tried this many more times before the error is shown. */
   queryRetryCountMax: number;
+  /** While the live stream is down, the balance and the lists are read again this often. */
+  fallbackPollIntervalMs: number;
+  /** After the live stream was refused, it is tried again this long after. */
+  liveRetryMs: number;
   /** Rows on the dashboard's recent list and on each page of the full lists. */
   recentLimit: number;
   pageLimit: number;
@@ -24,6 +28,8 @@ export const DEFAULT_SETTINGS: Settings = {
   detailPollDurationMaxMs: 10 * 60_000,
   staleTimeMs: 30_000,
   queryRetryCountMax: 2,
+  fallbackPollIntervalMs: 10_000,
+  liveRetryMs: 10_000,
   recentLimit: 10,
   pageLimit: 20,
 };

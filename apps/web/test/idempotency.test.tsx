@@ -173,7 +173,7 @@ describe('POST /withdrawals refusals', () => {
     await user.type(await screen.findByLabelText('Amount to withdraw (USD)'), '12.34');
     await user.click(screen.getByRole('button', { name: 'Withdraw' }));
     expect(await screen.findByTestId('withdrawal-error')).toHaveTextContent(
-      'Too many requests. Please try again in 42 seconds',
+      'Too many requests. Trying again by itself in 42 seconds',
     );
 
     await user.click(screen.getByRole('button', { name: 'Withdraw' }));

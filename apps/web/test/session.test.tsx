@@ -1,6 +1,7 @@
 /**
- * Goal: the API key lives in sessionStorage only, and a session ends cleanly: by a 401 on any call (back to
- * the login page with a message) or by "Log out" (key and cached data forgotten).
+ * Goal: the API key is kept nowhere (login sends it once; the session is the API's httpOnly cookie), a tab
+ * with a live cookie opens logged in (GET /auth/me), and a session ends cleanly: by a 401 on any call (back
+ * to the login page with a message) or by "Log out" (POST /auth/logout, user and cached data forgotten).
  * Method: the real app against a local HTTP server, through the real fetch.
  */
 import type { LocalServer } from '@paygate/ui/testing';
@@ -20,9 +21,10 @@ afterEach(async () => {
 });
 
 describe('login', () => {
-  test('when the email and key are right, then the key is kept in sessionStorage only and the dashboard opens', async () => {
+  test('when the email and key are right, then the key is stored nowhere, calls carry no key, and the dashboard opens', async () => {
     server = await startLocalServer((request) => {
-      if (request.path === '/api/v1/auth/login') return { status: 200, body: ALICE };
+      if (request.path === '/api/v1/auth/login')
+        return { status: 200, body: { ...ALICE, user_id: ALICE.id, api_key: ALICE_KEY, message: 'Login successful' } };
       if (request.path.endsWith('/balance')) return { status: 200, body: balance() };
       return { status: 200, body: page([]) };
     });
@@ -38,11 +40,11 @@ describe('login', () => {
       email: ALICE.email,
       api_key: ALICE_KEY,
     });
-    expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toContain(ALICE_KEY);
+    expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).not.toContain(ALICE_KEY);
+    expect(window.sessionStorage.getItem(SESSION_STORAGE_KEY)).toContain(ALICE.email);
     expect(window.localStorage.length).toBe(0);
-    await waitFor(() =>
-      expect(server?.requestsTo('GET', `/api/v1/users/${ALICE.id}/balance`)[0]?.headers['x-api-key']).toBe(ALICE_KEY),
-    );
+    await waitFor(() => expect(server?.requestsTo('GET', `/api/v1/users/${ALICE.id}/balance`)).toHaveLength(1));
+    expect(server.requestsTo('GET', `/api/v1/users/${ALICE.id}/balance`)[0]?.headers['x-api-key']).toBeUndefined();
   });
 
   test('when the key is wrong, then the login page says so and stores nothing', async () => {
@@ -68,7 +70,29 @@ describe('login', () => {
     expect(screen.getByText('Enter your email.')).toBeInTheDocument();
     expect(screen.getByText('Enter your API key.')).toBeInTheDocument();
     expect(screen.getByLabelText('Email')).toHaveAttribute('aria-invalid', 'true');
-    expect(server.requests).toHaveLength(0);
+    expect(server.requestsTo('POST', '/api/v1/auth/login')).toHaveLength(0);
+  });
+});
+
+describe('a new tab', () => {
+  test('when the session cookie is live, then GET /auth/me opens the dashboard without a login', async () => {
+    server = await startLocalServer((request) => {
+      if (request.path === '/api/v1/auth/me') return { status: 200, body: ALICE };
+      if (request.path.endsWith('/balance')) return { status: 200, body: balance() };
+      return { status: 200, body: page([]) };
+    });
+    renderApp({ baseUrl: server.baseUrl, path: '/', loggedIn: false });
+
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeInTheDocument();
+    expect(server.requestsTo('GET', '/api/v1/auth/me')).toHaveLength(1);
+  });
+
+  test('when there is no live cookie, then the login page opens without a message', async () => {
+    server = await startLocalServer(() => ({ status: 401, body: errorBody('unauthorized', 'No session') }));
+    renderApp({ baseUrl: server.baseUrl, path: '/', loggedIn: false });
+
+    expect(await screen.findByRole('heading', { name: 'Log in' })).toBeInTheDocument();
+    expect(screen.queryByTestId('login-notice')).not.toBeInTheDocument();
   });
 });
 
@@ -92,7 +116,7 @@ describe('a 401 on any call', () => {
 });
 
 describe('log out', () => {
-  test('when the person logs out, then sessionStorage is cleared and protected pages lead to login', async () => {
+  test('when the person logs out, then the server ends the session, sessionStorage is cleared and protected pages lead to login', async () => {
     server = await startLocalServer((request) => {
       if (request.path.endsWith('/balance'))
         return { status: 200, body: balance({ balance: '50.00', available_balance: '50.00' }) };
@@ -108,5 +132,6 @@ describe('log out', () => {
     expect(screen.getByTestId('login-notice')).toHaveTextContent('You have logged out.');
     expect(window.sessionStorage.length).toBe(0);
     expect(screen.queryByText('$50.00')).not.toBeInTheDocument();
+    await waitFor(() => expect(server?.requestsTo('POST', '/api/v1/auth/logout')).toHaveLength(1));
   });
 });

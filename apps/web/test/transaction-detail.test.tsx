@@ -81,7 +81,7 @@ describe('transaction detail polling', () => {
     expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
   });
 
-  test('when the transaction fails, then polling stops and the error code and message are shown', async () => {
+  test('when the transaction fails, then polling stops and the readable reason is shown, never an internal code', async () => {
     server = await playLife(['processing', 'failed']);
     const { deps } = renderApp({
       baseUrl: server.baseUrl,
@@ -91,7 +91,10 @@ describe('transaction detail polling', () => {
 
     const failure = await screen.findByTestId('detail-failure', {}, { timeout: 5_000 });
     expect(failure).toHaveTextContent('The bank declined the payment');
-    expect(screen.getByTestId('detail-error-code')).toHaveTextContent('bank_declined');
+    expect(screen.queryByTestId('detail-error-code')).not.toBeInTheDocument();
+    expect(screen.getByTestId('transaction-detail')).not.toHaveTextContent('bank_declined');
+    expect(screen.getByTestId('transaction-detail')).not.toHaveTextContent('worker.submit');
+    expect(screen.getByTestId('transaction-detail')).not.toHaveTextContent('key-1');
 
     expect(detailRequests()).toBe(2);
     expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
@@ -146,7 +149,7 @@ describe('transaction detail polling', () => {
       'href',
       '/withdrawals/9',
     );
-    expect(server.requests).toHaveLength(1);
+    expect(server.requestsTo('GET', '/api/v1/deposits/9')).toHaveLength(1);
     expect(nextPollIntervalMs(deps.queryClient)).toBe(false);
   });
 });

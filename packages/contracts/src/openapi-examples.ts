@@ -43,6 +43,11 @@ export const ERROR_EXAMPLES = {
   keyInvalid: error('unauthorized', 'Unknown or revoked API key', 'The API key is invalid or has been revoked.'),
   loginRefused: error('unauthorized', 'Email and key do not belong together', 'The email or API key is not right.'),
   otherUser: error('forbidden', "Another user's id", 'You can only see your own user.'),
+  originNotAllowed: error(
+    'origin_not_allowed',
+    'A cookie request from another site',
+    'Requests that change something must come from the web app (http://localhost:5500, http://127.0.0.1:5500).',
+  ),
   depositNotFound: error('not_found', 'No such deposit of yours', 'No deposit 999.'),
   withdrawalNotFound: error('not_found', 'No such withdrawal of yours', 'No withdrawal 999.'),
   webhookUnknownTransaction: error('not_found', 'Unknown transaction', 'No transaction 999.'),
@@ -195,6 +200,21 @@ export const ERROR_EXAMPLES = {
     { field: 'status', message: 'Invalid option: expected one of "success"|"failed"', reason: 'invalid_value' },
   ]),
 
+  lastEventIdInvalid: error(
+    'validation_error',
+    'Last-Event-ID is not an event id',
+    'Last-Event-ID must be the id of an event this stream sent.',
+  ),
+  tooManyStreams: {
+    code: 'rate_limit_exceeded',
+    summary: 'Too many open streams for this user',
+    value: {
+      error: 'rate_limit_exceeded',
+      message: 'Too many requests. Please try again later.',
+      retry_after: 10,
+      request_id: REQUEST_ID_SAMPLE,
+    },
+  },
   // Outgoing webhook endpoints.
   endpointNotFound: error('not_found', 'No such endpoint of yours', 'No webhook endpoint 999.'),
   deliveryNotFound: error('not_found', 'No such delivery of this endpoint', 'No delivery 999 of webhook endpoint 7.'),

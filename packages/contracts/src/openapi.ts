@@ -34,7 +34,15 @@ import {
   UserIdParams,
   UserTransactionListQuery,
 } from './transactions';
-import { BalanceWire, LoginAnswerWire, LoginBody, LOGIN_MESSAGE } from './users';
+import {
+  BalanceWire,
+  LoginAnswerWire,
+  LoginBody,
+  LOGIN_MESSAGE,
+  LOGOUT_MESSAGE,
+  LogoutAnswerWire,
+  UserWire,
+} from './users';
 import { BankWebhookPayload, WebhookAck } from './webhook';
 import { registerWebhookEndpoints } from './openapi-webhook-endpoints';
 
@@ -144,7 +152,7 @@ interface Success {
   description: string;
   schema: z.ZodType;
   examples: Record<string, Example>;
-  mediaType?: 'application/json' | 'text/html' | 'text/plain';
+  mediaType?: 'application/json' | 'text/html' | 'text/plain' | 'text/event-stream';
 }
 
 /**
@@ -198,7 +206,7 @@ export function json(description: string, schema: z.ZodType, examples: Record<st
   return { description, schema, examples };
 }
 
-export const secured: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }];
+export const secured: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }, { Session: [] }];
 
 export function samples(request: SampleRequest): Pick<RouteConfig, 'x-codeSamples'> {
   return { 'x-codeSamples': codeSamples(request) };
@@ -229,9 +237,18 @@ function register(registry: OpenAPIRegistry): void {
     scheme: 'bearer',
     description: 'The same API key as a Bearer token.',
   });
+  registry.registerComponent('securitySchemes', 'Session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'paygate_session',
+    description:
+      "The web app's session cookie, set by `POST /api/v1/auth/login` (httpOnly, SameSite=Strict, Path=/api). A request that changes something with it must come from an allowed web origin (403 `origin_not_allowed`). It has rate-limit budgets of its own, apart from the same user's API key.",
+  });
   for (const [name, header] of Object.entries(RESPONSE_HEADERS)) registry.registerComponent('headers', name, header);
 
   registerLogin(registry);
+  registerSession(registry);
+  registerEvents(registry);
   for (const kind of ['deposits', 'withdrawals'] as const) registerTransactions(registry, kind);
   registerUsers(registry);
   registerWebhook(registry);
@@ -291,6 +308,95 @@ function registerLogin(registry: OpenAPIRegistry): void {
       path: '/api/v1/auth/login',
       body: { email: 'alice@example.com', api_key: 'pgk_demo_alice_0a1b2c3d4e5f6a7b8c9d' },
     }),
+  });
+}
+
+/** The web app's session: who is logged in, and logging out. */
+function registerSession(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/auth/me',
+    summary: 'Who is logged in',
+    description:
+      'The user of the session cookie (or of the API key). The web app asks it at start to learn whether its cookie is still live.',
+    tags: ['Login'],
+    security: secured,
+    responses: responses(
+      READ,
+      {
+        200: json('The user.', UserWire, {
+          me: {
+            summary: 'Logged in',
+            value: { id: 1, email: 'alice@example.com', currency: 'USD', created_at: '2026-11-27T10:00:00.000Z' },
+          },
+        }),
+      },
+      [...KEY_ERRORS, 'rateLimited'],
+    ),
+    ...samples({ method: 'GET', path: '/api/v1/auth/me', apiKey: true }),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    summary: 'Log out',
+    description:
+      'Ends the session of the `paygate_session` cookie and clears the cookie: 200 whether or not a session was live. An API key is not affected: revoke it with `pnpm paygate key revoke`. Revoking a key also ends every session opened with it.',
+    tags: ['Login'],
+    security: [],
+    responses: responses(
+      LOGIN,
+      {
+        200: json('Logged out; the cookie is cleared.', LogoutAnswerWire, {
+          loggedOut: { summary: 'Logged out', value: { message: LOGOUT_MESSAGE } },
+        }),
+      },
+      ['originNotAllowed', 'rateLimited'],
+    ),
+    ...samples({ method: 'POST', path: '/api/v1/auth/logout' }),
+  });
+}
+
+/** The live stream of a user's changes. */
+function registerEvents(registry: OpenAPIRegistry): void {
+  const settled = JSON.stringify({ ...DEPOSIT_PENDING, status: 'success', bank_reference: 'BNK-9F3K2Q7M' });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/events',
+    summary: 'Live updates (Server-Sent Events)',
+    description: [
+      "A `text/event-stream` of your own changes, as they commit: `transaction.updated` (its `id:` is the change's event id; `data:` is the transaction exactly as `GET /api/v1/deposits/{id}` answers it, without the audit events) and `balance.updated` (`data:` as `GET /api/v1/users/{user_id}/balance`; no id). Every stream starts with a `balance.updated`.",
+      'Resume after a dropped connection with the `Last-Event-ID` header (browsers send it by themselves) or `?last_event_id=`: the changes after that id are replayed from the database, in order, then the stream goes on live. A comment line (`: heartbeat`) comes every `EVENTS_HEARTBEAT_S` seconds while nothing happens. The stream ends when the session or key that opened it ends.',
+      'At most `EVENTS_STREAMS_PER_USER_MAX` open streams per user and api process (429 beyond). Works with the API key or the web session cookie.',
+    ].join('\n\n'),
+    tags: ['Users'],
+    security: secured,
+    request: {
+      query: z.object({
+        last_event_id: z
+          .string()
+          .regex(/^\d{1,15}$/)
+          .optional()
+          .meta({ description: 'Replay the changes after this event id (as the Last-Event-ID header).' }),
+      }),
+    },
+    responses: responses(
+      READ,
+      {
+        200: {
+          description: 'The stream; it stays open.',
+          schema: z.string(),
+          mediaType: 'text/event-stream',
+          examples: {
+            stream: {
+              summary: 'A deposit settles',
+              value: `retry: 2000\n\nevent: balance.updated\ndata: {"user_id":1,"balance":"1000.00","available_balance":"1000.00","currency":"USD"}\n\nid: 1043\nevent: transaction.updated\ndata: ${settled}\n\nevent: balance.updated\ndata: {"user_id":1,"balance":"1100.50","available_balance":"1100.50","currency":"USD"}\n\n: heartbeat\n\n`,
+            },
+          },
+        },
+      },
+      [...KEY_ERRORS, 'lastEventIdInvalid', 'tooManyStreams'],
+    ),
+    ...samples({ method: 'GET', path: '/api/v1/events', apiKey: true }),
   });
 }
 
@@ -777,6 +883,8 @@ export function buildOpenApiDocument(options: { version?: string; serverUrl?: st
 /** The endpoints of DESIGN.md's HTTP contract; a test checks each is documented. */
 export const DESIGN_ENDPOINTS: EndpointSpec[] = [
   { method: 'post', path: '/api/v1/auth/login' },
+  { method: 'post', path: '/api/v1/auth/logout' },
+  { method: 'get', path: '/api/v1/events' },
   { method: 'post', path: '/api/v1/deposits' },
   { method: 'get', path: '/api/v1/deposits/{id}' },
   { method: 'get', path: '/api/v1/deposits' },

@@ -54,7 +54,16 @@ export const UserWire = z
   });
 export type UserWire = z.infer<typeof UserWire>;
 
+/** The web app's session cookie (httpOnly, SameSite=Strict, Path=/api); integrators use their API key. */
+export const USER_SESSION_COOKIE = 'paygate_session';
+
 export const LOGIN_MESSAGE = 'Login successful';
+export const LOGOUT_MESSAGE = 'Logged out';
+
+export const LogoutAnswerWire = z.object({ message: z.literal(LOGOUT_MESSAGE) }).meta({
+  id: 'LogoutAnswer',
+  example: { message: LOGOUT_MESSAGE },
+});
 
 /**
  * What login answers: the user, plus what the seed's clients read: `user_id` (the same as `id`), `api_key`

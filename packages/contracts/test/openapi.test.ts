@@ -83,9 +83,14 @@ function validator(schema: unknown) {
 }
 
 describe('OpenAPI document', () => {
-  test('when generated, then it is OpenAPI 3.1 with both auth schemes, the operator cookie, and tagged operations', () => {
+  test('when generated, then it is OpenAPI 3.1 with the auth schemes (key, Bearer, the web session cookie), the operator cookie, and tagged operations', () => {
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual(['ApiKey', 'Bearer', 'OperatorSession']);
+    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual([
+      'ApiKey',
+      'Bearer',
+      'Session',
+      'OperatorSession',
+    ]);
     expect(document.components?.securitySchemes?.OperatorSession).toMatchObject({
       type: 'apiKey',
       in: 'cookie',

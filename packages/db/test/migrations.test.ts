@@ -52,6 +52,7 @@ describe('runMigrations', () => {
       'rejected_webhooks',
       'transaction_events',
       'transactions',
+      'user_sessions',
       'users',
       'webhook_deliveries',
       'webhook_delivery_attempts',

@@ -189,7 +189,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         'api',
         appDir('api'),
         ['node', ...(options.nodeArgs?.api ?? []), 'dist/main.js'],
-        { ...common, API_PORT: String(port), API_HOST: '127.0.0.1', ...options.env?.api },
+        {
+          ...common,
+          API_PORT: String(port),
+          API_HOST: '127.0.0.1',
+          // The web app's origin on this run's port: its session cookie's changes must come from there.
+          WEB_ORIGINS: `http://127.0.0.1:${webPort},http://localhost:${webPort}`,
+          ...options.env?.api,
+        },
         `http://127.0.0.1:${port}/health`,
       ),
   );

@@ -66,7 +66,15 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   // As main.ts does: the first request must meet a connected Redis (or one known to be down).
   await redisSettled(redis, 5_000);
   const amqp = new AmqpProbe(config.amqp.url);
-  const { app } = createApp({ config, logger, metrics: createMetrics(), pool, redis, amqp, clock: () => new Date() });
+  const { app, services } = createApp({
+    config,
+    logger,
+    metrics: createMetrics(),
+    pool,
+    redis,
+    amqp,
+    clock: () => new Date(),
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -75,6 +83,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     pool,
     logLines,
     close: async () => {
+      await services.events.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([pool.end(), redis.quit(), amqp.close()]);

@@ -14,8 +14,9 @@ import { ApiError, readProblem } from '@paygate/ui';
 
 /**
  * The only code that talks to the API. It calls relative URLs under /api/v1 on its own origin (the dev
- * server, `vite preview` and nginx forward them), sends the key as X-API-Key, bounds every call with a
- * timeout, and turns every failure into an ApiError. The contracts are imported as types only, so no
+ * server, `vite preview` and nginx forward them), authenticated by the httpOnly session cookie that login
+ * set (`credentials: 'same-origin'`; the API key is never kept), bounds every call with a timeout, and
+ * turns every failure into an ApiError. The contracts are imported as types only, so no
  * schema library ends up in the bundle.
  */
 
@@ -24,9 +25,7 @@ export interface ApiClientOptions {
   baseUrl: string;
   fetch: typeof fetch;
   requestTimeoutMs: number;
-  /** Read on every call, so the key's only home is sessionStorage. */
-  getApiKey: () => string | null;
-  /** Called when an authenticated call answers 401 (or finds no key): the session is over. */
+  /** Called when an authenticated call answers 401: the session is over. */
   onUnauthorized: () => void;
 }
 
@@ -50,8 +49,19 @@ export class ApiClient {
     this.#options = options;
   }
 
+  /** Sends the key once; the answer sets the session cookie, and the key is forgotten by the caller. */
   login(email: string, apiKey: string): Promise<UserWire> {
     return this.#request('POST', '/auth/login', { auth: false, body: { email, api_key: apiKey } });
+  }
+
+  /** Who the session cookie belongs to; a 401 ends the session. */
+  me(signal?: AbortSignal): Promise<unknown> {
+    return this.#request('GET', '/auth/me', { auth: true, signal });
+  }
+
+  /** Ends the cookie's session on the server; the cookie is cleared by the answer. */
+  logout(): Promise<unknown> {
+    return this.#request('POST', '/auth/logout', { auth: false });
   }
 
   getBalance(userId: number, signal?: AbortSignal): Promise<BalanceWire> {
@@ -106,14 +116,6 @@ export class ApiClient {
 
   async #request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: RequestOptions): Promise<T> {
     const headers = new Headers({ Accept: 'application/json' });
-    if (options.auth) {
-      const apiKey = this.#options.getApiKey();
-      if (apiKey === null) {
-        this.#options.onUnauthorized();
-        throw new ApiError({ kind: 'unauthorized', requestId: null });
-      }
-      headers.set('X-API-Key', apiKey);
-    }
     if (options.idempotencyKey !== undefined) headers.set('Idempotency-Key', options.idempotencyKey);
     if (options.body !== undefined) headers.set('Content-Type', 'application/json');
 

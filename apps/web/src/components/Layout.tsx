@@ -1,6 +1,7 @@
 import { Shell } from '@paygate/ui';
 import { Outlet, useNavigate } from 'react-router';
 
+import { LiveIndicator } from '../live/live';
 import { useSession, useUser } from '../session/session';
 
 const NAV = [
@@ -22,6 +23,7 @@ export function Layout() {
       nav={NAV}
       account={
         <>
+          <LiveIndicator />
           <span className="account__email" data-testid="user-email" title={user.email}>
             {user.email}
           </span>

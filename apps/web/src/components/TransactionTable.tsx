@@ -1,5 +1,5 @@
 import type { TransactionWire } from '@paygate/contracts';
-import { formatAmountText, formatDateTime, StatusBadge, TYPE_LABELS } from '@paygate/ui';
+import { formatAmountText, formatDateTimeZone, StatusBadge, TYPE_LABELS } from '@paygate/ui';
 import { Link } from 'react-router';
 
 import { transactionPath } from '../routes';
@@ -47,7 +47,7 @@ export function TransactionTable({
               <StatusBadge status={item.status} />
             </td>
             <td>
-              <time dateTime={item.created_at}>{formatDateTime(item.created_at)}</time>
+              <time dateTime={item.created_at}>{formatDateTimeZone(item.created_at)}</time>
             </td>
           </tr>
         ))}

@@ -1,4 +1,4 @@
-import { amountTextToMinor, formatAmountText, formatMinor, formatTime, ProblemAlert, problemOf } from '@paygate/ui';
+import { amountTextToMinor, formatAmountText, formatMinor, formatTimeZone, ProblemAlert, problemOf } from '@paygate/ui';
 import { Link } from 'react-router';
 
 import { TransactionTable } from '../components/TransactionTable';
@@ -7,9 +7,9 @@ import { useUser } from '../session/session';
 import { CreateTransactionForm } from '../transactions/CreateTransactionForm';
 
 /**
- * Balance, quick deposit and withdrawal, and the 10 latest transactions. Nothing here polls: the API
- * allows 10 balance and 20 history reads a minute, so data is refetched after a submission, on window
- * focus once it is older than the stale time, or when the person presses "Refresh".
+ * Balance, quick deposit and withdrawal, and the 10 latest transactions. They follow the live stream
+ * (live/live.tsx): a deposit's row, its confirmation and the balance change as the bank settles it. Only
+ * while the stream is down do they poll, slowly; "Refresh" reads again at once.
  */
 export function DashboardPage() {
   const user = useUser();
@@ -82,7 +82,7 @@ function BalanceCard({ userId }: { userId: number }) {
           <p className="muted balance__note" data-testid="balance-held">
             <HeldExplanation balance={data.balance} available={data.available_balance} currency={data.currency} />
           </p>
-          <p className="muted balance__updated">Updated at {formatTime(new Date(balance.dataUpdatedAt))}</p>
+          <p className="muted balance__updated">Updated at {formatTimeZone(new Date(balance.dataUpdatedAt))}</p>
         </>
       )}
     </section>

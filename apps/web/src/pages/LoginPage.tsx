@@ -15,7 +15,7 @@ interface FieldErrors {
 
 const NO_ERRORS: FieldErrors = { email: null, apiKey: null };
 
-/** Email + API key -> POST /auth/login. The key goes to sessionStorage only, never into a URL. */
+/** Email + API key -> POST /auth/login, which sets the session cookie. The key is kept nowhere, never in a URL. */
 export function LoginPage() {
   const { user, notice, api, logIn } = useSession();
   const navigate = useNavigate();
@@ -25,8 +25,9 @@ export function LoginPage() {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>(NO_ERRORS);
   const login = useMutation({
     mutationFn: (input: { email: string; apiKey: string }) => api.login(input.email, input.apiKey),
-    onSuccess: (loggedIn, input) => {
-      logIn(input.apiKey, loggedIn);
+    onSuccess: (loggedIn) => {
+      // The answer set the session cookie; the key itself is dropped here and kept nowhere.
+      logIn(loggedIn);
       void navigate(returnPath(location.state), { replace: true });
     },
     onError: (error) => setFieldErrors(serverFieldErrors(problemOf(error))),
@@ -112,7 +113,7 @@ export function LoginPage() {
               </p>
             )}
             <p id="login-api-key-hint" className="field__hint">
-              Kept only in this browser tab, and forgotten when you log out or close it.
+              Sent once to log in and kept nowhere: this tab holds only a session cookie, ended by Log out.
             </p>
           </div>
           <button

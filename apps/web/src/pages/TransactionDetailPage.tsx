@@ -2,7 +2,7 @@ import type { TransactionDetailWire, TransactionEventWire } from '@paygate/contr
 import type { TransactionType } from '@paygate/domain/transaction-status';
 import {
   formatAmountText,
-  formatDateTime,
+  formatDateTimeZone,
   ProblemAlert,
   problemOf,
   STATUS_LABELS,
@@ -129,13 +129,10 @@ function TransactionSummary({ transaction, polling, pollExpired, onCheckAgain }:
             value={transaction.bank_reference ?? (transaction.status === 'failed' ? 'None' : 'Not assigned yet')}
             testId="detail-bank-reference"
           />
-          <Fact term="Created" value={formatDateTime(transaction.created_at)} testId="detail-created" />
-          <Fact term="Last updated" value={formatDateTime(transaction.updated_at)} testId="detail-updated" />
+          <Fact term="Created" value={formatDateTimeZone(transaction.created_at)} testId="detail-created" />
+          <Fact term="Last updated" value={formatDateTimeZone(transaction.updated_at)} testId="detail-updated" />
           {transaction.completed_at !== null && (
-            <Fact term="Completed" value={formatDateTime(transaction.completed_at)} testId="detail-completed" />
-          )}
-          {transaction.idempotency_key !== null && (
-            <Fact term="Idempotency key" value={transaction.idempotency_key} testId="detail-idempotency-key" mono />
+            <Fact term="Completed" value={formatDateTimeZone(transaction.completed_at)} testId="detail-completed" />
           )}
         </dl>
         {transaction.status === 'failed' && (
@@ -144,11 +141,6 @@ function TransactionSummary({ transaction, polling, pollExpired, onCheckAgain }:
               <strong>This {TYPE_LABELS[transaction.type].toLowerCase()} failed.</strong>{' '}
               {transaction.error_message ?? 'The bank gave no reason.'}
             </p>
-            {transaction.error_code !== null && (
-              <p className="alert__meta">
-                Error code: <code data-testid="detail-error-code">{transaction.error_code}</code>
-              </p>
-            )}
           </div>
         )}
       </section>
@@ -190,19 +182,13 @@ function Timeline({ events }: { events: readonly TransactionEventWire[] }) {
               <StatusBadge status={event.to_status} />
             </span>
             <time dateTime={event.created_at} className="muted">
-              {formatDateTime(event.created_at)}
+              {formatDateTimeZone(event.created_at)}
             </time>
           </div>
-          <p className="timeline__cause">
-            {causeLabel(event.cause)}
-            {causeLabel(event.cause) !== event.cause && <code className="timeline__code">{event.cause}</code>}
-          </p>
+          <p className="timeline__cause">{causeLabel(event.cause)}</p>
           {event.bank_reference !== null && <p className="timeline__meta">Bank reference {event.bank_reference}</p>}
           {event.error_message !== null && (
-            <p className="timeline__meta timeline__meta--error">
-              {event.error_code === null ? '' : `${event.error_code}: `}
-              {event.error_message}
-            </p>
+            <p className="timeline__meta timeline__meta--error">{event.error_message}</p>
           )}
         </li>
       ))}

@@ -87,7 +87,8 @@ function TransactionPages({
           testId="transaction-list"
         />
       )}
-      {data !== undefined && (
+      {/* An empty list has no pages to walk. */}
+      {data !== undefined && (data.items.length > 0 || pager.canPrevious) && (
         <Pagination
           canPrevious={pager.canPrevious}
           canNext={data.has_more && data.next_cursor !== null}

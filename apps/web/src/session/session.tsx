@@ -2,38 +2,40 @@ import type { UserWire } from '@paygate/contracts';
 import type { QueryClient } from '@tanstack/react-query';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { createContext, use, useCallback, useMemo, useState } from 'react';
+import { createContext, use, useCallback, useEffect, useMemo, useState } from 'react';
 
 import { ApiClient } from '../api/client';
 import type { AppDeps } from '../deps';
-import { clearSession, readSession, writeSession } from './storage';
+import { clearSession, readSession, userOf, writeSession } from './storage';
 
 export const SESSION_ENDED_MESSAGE = 'Your session has ended, please log in again';
 export const LOGGED_OUT_MESSAGE = 'You have logged out.';
 
 export interface Session {
   user: UserWire | null;
+  /** True while GET /auth/me has not yet said whether a cookie of an earlier visit is still live. */
+  checking: boolean;
   /** Said once on the login page: why the person is there. */
   notice: string | null;
   api: ApiClient;
-  logIn: (apiKey: string, user: UserWire) => void;
+  logIn: (user: UserWire) => void;
   logOut: () => void;
 }
 
 const SessionContext = createContext<Session | null>(null);
 
 /**
- * Owns who is logged in. The API client asks it for the key on every call and tells it about a 401; ending
- * a session (by a 401 or by "Log out") forgets the key and every cached answer, so nothing of one person's
- * data is shown to the next.
+ * Owns who is logged in. The credential is the httpOnly session cookie, which no script can read; this
+ * tab remembers only the user. At start GET /auth/me tells whether the cookie is live (a new tab of a
+ * logged-in person opens logged in). A 401 on any call, or "Log out", forgets the user and every cached
+ * answer, so nothing of one person's data is shown to the next.
  */
 export function SessionProvider({ deps, children }: { deps: AppDeps; children: ReactNode }) {
   const queryClient = useQueryClient();
-  const [state, setState] = useState<SessionState>(() => ({
-    user: readSession(deps.storage)?.user ?? null,
-    notice: null,
-  }));
-
+  const [state, setState] = useState<SessionState>(() => {
+    const user = readSession(deps.storage)?.user ?? null;
+    return { user, notice: null, checking: user === null };
+  });
   // Created once; everything it closes over (storage, the query client, setState) is stable for the provider's life.
   const [api] = useState(
     () =>
@@ -41,23 +43,50 @@ export function SessionProvider({ deps, children }: { deps: AppDeps; children: R
         baseUrl: deps.baseUrl,
         fetch: deps.fetch,
         requestTimeoutMs: deps.settings.requestTimeoutMs,
-        getApiKey: () => readSession(deps.storage)?.apiKey ?? null,
-        onUnauthorized: () => endSession(deps.storage, queryClient, setState, SESSION_ENDED_MESSAGE),
+        onUnauthorized: () =>
+          // Nobody is logged in (a first visit, or the session already ended): nothing more to say. The
+          // tab's record of who is logged in is written at login and cleared when a session ends.
+          readSession(deps.storage) === null
+            ? setState((current) => ({ ...current, checking: false }))
+            : endSession(deps.storage, queryClient, setState, SESSION_ENDED_MESSAGE),
       }),
   );
 
+  useEffect(() => {
+    const controller = new AbortController();
+    api.me(controller.signal).then(
+      (answer) => {
+        const user = userOf(answer);
+        if (user === null) {
+          setState((current) => ({ ...current, checking: false }));
+          return;
+        }
+        writeSession(deps.storage, { user });
+        setState((current) => ({ user, notice: current.notice, checking: false }));
+      },
+      () => {
+        if (!controller.signal.aborted) setState((current) => ({ ...current, checking: false }));
+      },
+    );
+    return () => controller.abort();
+  }, [api, deps.storage]);
+
   const logIn = useCallback(
-    (apiKey: string, user: UserWire) => {
+    (answer: UserWire) => {
+      // Login's answer also echoes the API key (for the seed's clients): keep only the user's own fields.
+      const { id, email, currency, created_at } = answer;
+      const user: UserWire = { id, email, currency, created_at };
       queryClient.clear();
-      writeSession(deps.storage, { apiKey, user });
-      setState({ user, notice: null });
+      writeSession(deps.storage, { user });
+      setState({ user, notice: null, checking: false });
     },
     [deps.storage, queryClient],
   );
-  const logOut = useCallback(
-    () => endSession(deps.storage, queryClient, setState, LOGGED_OUT_MESSAGE),
-    [deps.storage, queryClient],
-  );
+  const logOut = useCallback(() => {
+    // The server forgets the session and clears the cookie; the page forgets at once, whatever it answers.
+    api.logout().catch(() => undefined);
+    endSession(deps.storage, queryClient, setState, LOGGED_OUT_MESSAGE);
+  }, [api, deps.storage, queryClient]);
 
   const value = useMemo<Session>(() => ({ ...state, api, logIn, logOut }), [state, api, logIn, logOut]);
   return <SessionContext value={value}>{children}</SessionContext>;
@@ -66,9 +95,10 @@ export function SessionProvider({ deps, children }: { deps: AppDeps; children: R
 interface SessionState {
   user: UserWire | null;
   notice: string | null;
+  checking: boolean;
 }
 
-/** Forgets the key and every cached answer, so nothing of one person's data is shown to the next. */
+/** Forgets the user and every cached answer, so nothing of one person's data is shown to the next. */
 function endSession(
   storage: Storage,
   queryClient: QueryClient,
@@ -78,7 +108,7 @@ function endSession(
   clearSession(storage);
   void queryClient.cancelQueries();
   queryClient.clear();
-  setState({ user: null, notice });
+  setState({ user: null, notice, checking: false });
 }
 
 export function useSession(): Session {

@@ -1,12 +1,12 @@
 import type { UserWire } from '@paygate/contracts';
 
 /**
- * The session lives in sessionStorage and nowhere else: it dies with the tab, is never written to
- * localStorage, a cookie or a URL, and is read again on every API call rather than copied around.
+ * The API key is stored nowhere: login hands it to the API once, which answers with an httpOnly session
+ * cookie that no script can read. What this tab remembers is only who was logged in (the user, no
+ * credential), so that a reload draws the pages at once while GET /auth/me confirms the cookie is live.
  */
 
 export interface StoredSession {
-  apiKey: string;
   user: UserWire;
 }
 
@@ -21,12 +21,28 @@ export function readSession(storage: Storage): StoredSession | null {
   return session;
 }
 
+/** Only the user's four fields: login's answer also echoes the key (for the seed's clients), never kept. */
 export function writeSession(storage: Storage, session: StoredSession): void {
-  storage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
+  const { id, email, currency, created_at } = session.user;
+  storage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ user: { id, email, currency, created_at } }));
 }
 
 export function clearSession(storage: Storage): void {
   storage.removeItem(SESSION_STORAGE_KEY);
+}
+
+/** A user as the API sends it, or null: what GET /auth/me answers is checked before it is believed. */
+export function userOf(value: unknown): UserWire | null {
+  if (!isRecord(value)) return null;
+  if (
+    typeof value.id !== 'number' ||
+    typeof value.email !== 'string' ||
+    typeof value.currency !== 'string' ||
+    typeof value.created_at !== 'string'
+  ) {
+    return null;
+  }
+  return { id: value.id, email: value.email, currency: value.currency, created_at: value.created_at };
 }
 
 function parseSession(text: string): StoredSession | null {
@@ -36,20 +52,9 @@ function parseSession(text: string): StoredSession | null {
   } catch {
     return null;
   }
-  if (!isRecord(value) || typeof value.apiKey !== 'string' || value.apiKey === '' || !isRecord(value.user)) return null;
-  const user = value.user;
-  if (
-    typeof user.id !== 'number' ||
-    typeof user.email !== 'string' ||
-    typeof user.currency !== 'string' ||
-    typeof user.created_at !== 'string'
-  ) {
-    return null;
-  }
-  return {
-    apiKey: value.apiKey,
-    user: { id: user.id, email: user.email, currency: user.currency, created_at: user.created_at },
-  };
+  if (!isRecord(value)) return null;
+  const user = userOf(value.user);
+  return user === null ? null : { user };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,4 @@
+import type { TransactionWire } from '@paygate/contracts';
 import type { TransactionType } from '@paygate/domain/transaction-status';
 import type { ApiProblem } from '@paygate/ui';
 import { checkAmountInput, formatAmountText, ProblemAlert, StatusBadge, TYPE_LABELS } from '@paygate/ui';
@@ -6,6 +7,7 @@ import { useId, useState } from 'react';
 import { Link } from 'react-router';
 
 import { AmountField } from '../components/AmountField';
+import { useLatestTransaction } from '../queries';
 import { transactionPath } from '../routes';
 import { useCreateTransaction } from './useCreateTransaction';
 
@@ -87,7 +89,7 @@ export function CreateTransactionForm({ type, currency }: { type: TransactionTyp
             <p>
               {TYPE_LABELS[type]} #{state.transaction.id} of{' '}
               {formatAmountText(state.transaction.amount, state.transaction.currency)} accepted{' '}
-              <StatusBadge status={state.transaction.status} />
+              <LatestStatus created={state.transaction} />
             </p>
             <Link to={transactionPath(type, state.transaction.id)} data-testid={`${type}-result-link`}>
               View {TYPE_LABELS[type].toLowerCase()} #{state.transaction.id}
@@ -97,6 +99,12 @@ export function CreateTransactionForm({ type, currency }: { type: TransactionTyp
       </div>
     </section>
   );
+}
+
+/** The confirmation's status follows the transaction as it settles. */
+function LatestStatus({ created }: { created: TransactionWire }) {
+  const latest = useLatestTransaction(created);
+  return <StatusBadge status={latest.data.status} />;
 }
 
 /** A 422 about the amount belongs next to the field, not in a banner. */

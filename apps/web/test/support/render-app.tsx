@@ -8,7 +8,7 @@ import { queryDefaults } from '../../src/deps';
 import { writeSession } from '../../src/session/storage';
 import type { Settings } from '../../src/settings';
 import { DEFAULT_SETTINGS } from '../../src/settings';
-import { ALICE, ALICE_KEY } from './fixtures';
+import { ALICE } from './fixtures';
 
 interface RenderOptions {
   baseUrl: string;
@@ -20,7 +20,7 @@ interface RenderOptions {
 /** The real app, with a memory router, the real fetch aimed at a local server, and jsdom's sessionStorage. */
 export function renderApp({ baseUrl, path = '/', loggedIn = true, settings = {} }: RenderOptions) {
   const merged: Settings = { ...DEFAULT_SETTINGS, queryRetryCountMax: 0, ...settings };
-  if (loggedIn) writeSession(window.sessionStorage, { apiKey: ALICE_KEY, user: ALICE });
+  if (loggedIn) writeSession(window.sessionStorage, { user: ALICE });
   const deps: AppDeps = {
     fetch: (input, init) => fetch(input, init),
     baseUrl,

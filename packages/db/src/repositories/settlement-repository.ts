@@ -1,6 +1,7 @@
 import type { TransactionStatus } from '@paygate/domain';
 
 import type { Pool, PoolClient } from '../pool';
+import { EventsWakeUp } from './events-wake-up';
 import type { SubmissionRow, TransactionSubmission } from './rows';
 import { SUBMISSION_COLUMNS, toId, toStatus, toSubmission, TRANSACTION_COLUMNS } from './rows';
 
@@ -49,11 +50,20 @@ export interface WebhookApplyResult {
 
 /**
  * The state changes of the asynchronous half: each is one conditional, idempotent statement. On a pool
- * each commits by itself; on a client, inside the caller's transaction (an operator's repair, with its
- * audit row).
+ * each commits by itself, and then the api processes' event streams are told (a NOTIFY after the commit,
+ * outside the money functions; see EventsWakeUp). On a client, inside the caller's transaction (an
+ * operator's repair, with its audit row): no NOTIFY then, since the commit is the caller's; the streams'
+ * heartbeat sweep finds the change.
  */
 export class SettlementRepository {
-  constructor(private readonly pool: Pool | PoolClient) {}
+  private readonly eventsWakeUp: EventsWakeUp | undefined;
+
+  constructor(
+    private readonly pool: Pool | PoolClient,
+    onWakeUpError?: (error: unknown) => void,
+  ) {
+    this.eventsWakeUp = isPool(pool) ? new EventsWakeUp(pool, onWakeUpError) : undefined;
+  }
 
   /**
    * pending -> processing (minting the bank order key); `moved` is false when someone else already moved it
@@ -72,6 +82,7 @@ export class SettlementRepository {
     });
     const row = rows[0];
     if (!row) return undefined;
+    if (row.moved) this.eventsWakeUp?.poke(input.transactionId);
     return { moved: row.moved, submission: toSubmission(row) };
   }
 
@@ -103,6 +114,7 @@ export class SettlementRepository {
     );
     const row = rows[0];
     if (!row) throw new Error('paygate_settle_transaction returned no row');
+    if (row.outcome === 'applied') this.eventsWakeUp?.poke(settlement.transactionId);
     return { outcome: row.outcome, status: row.status === null ? null : toStatus(row.status) };
   }
 
@@ -137,6 +149,7 @@ export class SettlementRepository {
     });
     const row = rows[0];
     if (!row) throw new Error('paygate_apply_bank_webhook returned no row');
+    if (row.outcome === 'applied') this.eventsWakeUp?.poke(record.transactionId);
     return { outcome: row.outcome, status: row.status === null ? null : toStatus(row.status), reason: row.reason };
   }
 
@@ -170,4 +183,9 @@ export class SettlementRepository {
     for (const row of rows) counts[toStatus(row.status)] = toId(row.count);
     return counts;
   }
+}
+
+/** A pool (which ends, and counts its clients), as opposed to one client checked out of it. */
+function isPool(pool: Pool | PoolClient): pool is Pool {
+  return 'totalCount' in pool;
 }

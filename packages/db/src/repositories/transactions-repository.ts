@@ -9,6 +9,7 @@ import type {
 import { assert, encodeCursor } from '@paygate/domain';
 
 import type { Pool } from '../pool';
+import { EventsWakeUp } from './events-wake-up';
 import { OutboxWakeUp } from './outbox-wake-up';
 import type { EventRow, TransactionRow } from './rows';
 import { toEvent, toTransaction, TRANSACTION_COLUMNS, transactionFromSnapshot } from './rows';
@@ -80,17 +81,20 @@ export interface TransactionsRepositoryOptions {
 
 export class TransactionsRepository {
   private readonly wakeUp: OutboxWakeUp;
+  private readonly eventsWakeUp: EventsWakeUp;
 
   constructor(
     private readonly pool: Pool,
     private readonly options: TransactionsRepositoryOptions = {},
   ) {
     this.wakeUp = new OutboxWakeUp(pool, options.onWakeUpError, options.wakeUpIntervalMs);
+    this.eventsWakeUp = new EventsWakeUp(pool, options.onWakeUpError);
   }
 
   /**
    * One round trip: the whole create flow runs in paygate_create_transaction (see its migration). After a
-   * commit that wrote an outbox row, the relay is woken so the message leaves within milliseconds.
+   * commit that wrote an outbox row, the relay is woken so the message leaves within milliseconds, and the
+   * api processes' event streams are told the transaction changed.
    */
   async create(input: CreateTransactionInput): Promise<CreateTransactionResult> {
     const { rows } = await this.pool.query<{ outcome: string; replayed: boolean; snapshot: unknown }>({
@@ -115,9 +119,14 @@ export class TransactionsRepository {
     const row = rows[0];
     assert(row !== undefined, 'paygate_create_transaction returns one row');
     switch (row.outcome) {
-      case 'created':
-        if (!row.replayed) this.wakeUp.poke();
-        return { outcome: 'created', isReplay: row.replayed, transaction: transactionFromSnapshot(row.snapshot) };
+      case 'created': {
+        const transaction = transactionFromSnapshot(row.snapshot);
+        if (!row.replayed) {
+          this.wakeUp.poke();
+          this.eventsWakeUp.poke(transaction.id);
+        }
+        return { outcome: 'created', isReplay: row.replayed, transaction };
+      }
       case 'insufficient_balance':
         return { outcome: 'insufficient_balance', isReplay: row.replayed, refusal: refusalFromSnapshot(row.snapshot) };
       case 'key_reused':

@@ -2,6 +2,7 @@ import { formatTime } from '../format';
 import { formatAmountText } from '../money';
 import type { ApiProblem } from '../problems';
 import { isRetryable } from '../problems';
+import { RateLimitCountdown } from './RateLimitCountdown';
 
 export interface DescribeOptions {
   /**
@@ -91,7 +92,13 @@ export function ProblemAlert({
   const requestId = 'requestId' in problem ? problem.requestId : null;
   return (
     <div className="alert alert--error" role="alert" data-testid={testId} data-problem={problem.kind}>
-      <p>{message ?? describeProblem(problem, { preferServerMessage })}</p>
+      <p>
+        {message === undefined && problem.kind === 'rate_limited' && problem.retryAtMs !== null ? (
+          <RateLimitCountdown retryAtMs={problem.retryAtMs} onRetry={onRetry} />
+        ) : (
+          (message ?? describeProblem(problem, { preferServerMessage }))
+        )}
+      </p>
       {alwaysShowRequestId
         ? requestId !== null && (
             <p className="alert__meta">

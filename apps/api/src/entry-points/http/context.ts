@@ -6,6 +6,8 @@ import type { User } from '@paygate/domain';
 export interface AuthContext {
   user: User;
   currency: string;
+  /** How the request authenticated: an integrator's API key, or the web app's session cookie. */
+  via: 'key' | 'session';
 }
 
 declare global {

@@ -47,17 +47,21 @@ export function buildLimits(deps: ApiDeps, services: Services): Limits {
     subject: clientOf(req, res),
     limit: config.clientPerWindow,
   });
+  // The web app's session has budgets of its own, apart from the same user's integration traffic.
+  const sessions = deps.config.sessions;
   const perUser =
-    (scope: string, limit: number) =>
+    (scope: string, limit: number, sessionLimit: number) =>
     (req: Request, res: Response): LimitRule[] => [
-      { scope, subject: clientOf(req, res), limit },
+      res.locals.auth?.via === 'session'
+        ? { scope: `session_${scope}`, subject: clientOf(req, res), limit: sessionLimit }
+        : { scope, subject: clientOf(req, res), limit },
       client(req, res),
       ...system,
     ];
   return {
     client: gate.middleware((req, res) => [client(req, res), ...system]),
-    balance: gate.middleware(perUser('balance', config.balancePerWindow)),
-    history: gate.middleware(perUser('history', config.historyPerWindow)),
+    balance: gate.middleware(perUser('balance', config.balancePerWindow, sessions.balancePerWindow)),
+    history: gate.middleware(perUser('history', config.historyPerWindow, sessions.historyPerWindow)),
     login: gate.middleware((req, res) => [
       { scope: 'login', subject: addressOf(req), limit: config.loginPerWindow, enforcedWithoutRedis: true },
       client(req, res),
@@ -77,10 +81,14 @@ export function buildLimits(deps: ApiDeps, services: Services): Limits {
   };
 }
 
-/** The user when authenticated; otherwise the address (X-Forwarded-For only from API_TRUST_PROXY peers). */
+/**
+ * The user when authenticated (their web session apart from their keys); otherwise the address
+ * (X-Forwarded-For only from API_TRUST_PROXY peers).
+ */
 function clientOf(req: Request, res: Response): string {
-  const user = res.locals.auth?.user;
-  return user ? `user:${user.id}` : `address:${addressOf(req)}`;
+  const auth = res.locals.auth;
+  if (!auth) return `address:${addressOf(req)}`;
+  return auth.via === 'session' ? `user:${auth.user.id}:web` : `user:${auth.user.id}`;
 }
 
 function addressOf(req: Request): string {

@@ -6,6 +6,7 @@ import { adminRouter } from './admin/admin-router';
 import { authRouter } from './auth-routes';
 import type { DocsPage } from './docs-page';
 import { buildLimits } from './limits';
+import { eventsRouter } from './events-routes';
 import { systemRouter } from './system-routes';
 import { transactionsRouter } from './transactions-routes';
 import { usersRouter } from './users-routes';
@@ -13,7 +14,7 @@ import { webhookEndpointsRouter } from './webhook-endpoints-routes';
 import { webhookRouter } from './webhook-routes';
 
 /**
- * Mounts every route; /api/v1 routes other than login require an API key. Every /api/v1 request counts
+ * Mounts every route; /api/v1 routes other than login require an API key or the web app's session cookie. Every /api/v1 request counts
  * against its client's rate limit window: login and unauthenticated requests by address, the rest by user,
  * each route through its own limiter, and an unknown /api/v1 path through the last one below.
  */
@@ -21,13 +22,18 @@ export function router(deps: ApiDeps, services: Services, docs: DocsPage): Route
   const limits = buildLimits(deps, services);
   const api = Router();
   // Routers are mounted at their prefixes, so a request only walks the routes that can match it.
-  api.use('/auth', authRouter(deps, services, limits));
-  // The operator API opens with an operator session only: mounted before the API-key check.
+  // The operator API opens with an operator session only: mounted before the user check.
   api.use('/admin', adminRouter(deps, services));
-  api.use(authenticate(services.authenticator, limits));
+  const userAuth = authenticate(
+    { keys: services.authenticator, sessions: services.userSessions, webOrigins: deps.config.sessions.webOrigins },
+    limits,
+  );
+  api.use('/auth', authRouter(deps, services, limits, userAuth));
+  api.use(userAuth);
   api.use('/deposits', transactionsRouter(deps, services, limits, 'deposit', '/deposits'));
   api.use('/withdrawals', transactionsRouter(deps, services, limits, 'withdrawal', '/withdrawals'));
   api.use('/users', usersRouter(services, limits));
+  api.use('/events', eventsRouter(services, limits));
   api.use('/webhook-endpoints', webhookEndpointsRouter(deps, services, limits));
   api.use(limits.client);
 
