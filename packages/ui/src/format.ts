@@ -2,16 +2,10 @@ import type { TransactionStatus, TransactionType } from '@paygate/domain/transac
 
 /** Words and dates for people, in their own locale. */
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 // timeStyle 'long' ends with the zone ("10:15:30 AM GMT+1"): operators compare times across places and logs.
 const dateTimeZone = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 const timeOnlyZone = new Intl.DateTimeFormat(undefined, { timeStyle: 'long' });
-
-export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
-}
 
 /** A date and time with its time zone, e.g. "Nov 27, 2026, 11:15:30 AM GMT+1". */
 export function formatDateTimeZone(iso: string): string {
