@@ -160,7 +160,9 @@ function buildRepairs(deps: ApiDeps, reads: AdminReads): OperatorRepairs {
     deps.logger.warn({ err: error }, 'outbox wake-up failed; the relay sweep will publish'),
   );
   return new OperatorRepairs({
-    repairs: new RepairsRepository(deps.pool),
+    repairs: new RepairsRepository(deps.pool, (error) =>
+      deps.logger.warn({ err: error }, 'events wake-up failed; streams catch up at their next heartbeat'),
+    ),
     reads,
     bank: new BankClient({
       baseUrl: bank.url,

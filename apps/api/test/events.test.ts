@@ -7,9 +7,10 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { SettlementRepository } from '@paygate/db';
+import { OperatorsRepository, RepairsRepository, SettlementRepository } from '@paygate/db';
 import { waitFor } from '@paygate/testkit';
 
+import { hashOperatorPassword } from '../src/services/operator-passwords';
 import type { TestApi, TestUser } from './setup/api';
 import { call, givenUser, postDeposit, startApi, WEBHOOK_SECRET } from './setup/api';
 
@@ -213,6 +214,38 @@ describe('GET /api/v1/events', () => {
     bobStream.close();
     expect(aliceStream.events.every((event) => (event.data as { user_id: number }).user_id === alice.id)).toBe(true);
     expect(transactionEvents(aliceStream, bobs)).toEqual([]);
+  });
+
+  test('when an operator fails a pending payment, then the stream gets the failed transaction without waiting for a heartbeat', async () => {
+    const user = await givenUser('1.00');
+    const stream = await openStream(keyed(user));
+    const id = (await postDeposit(api, user, '2.00')).body.id as number;
+    await waitFor(() => transactionEvents(stream, id)[0], 'the pending event');
+    const operator = await new OperatorsRepository(api.pool).create({
+      email: `ops-${id}@test.paygate`,
+      role: 'operator',
+      passwordHash: await hashOperatorPassword(`pw-${id}-unused-here`),
+    });
+
+    const repaired = await new RepairsRepository(api.pool).fail(
+      {
+        transactionId: id,
+        expectedOrderKey: null,
+        quietMs: 0,
+        errorCode: 'operator_failed',
+        errorMessage: 'cancelled by our support team',
+        detail: 'test',
+      },
+      { operatorId: operator.id, reason: 'customer asked', requestId: null },
+    );
+
+    expect(repaired.outcome).toBe('failed');
+    const failed = await waitFor(
+      () => transactionEvents(stream, id).find((event) => (event.data as { status: string }).status === 'failed'),
+      'the failed event, woken by the repair',
+    );
+    stream.close();
+    expect(failed.data).toMatchObject({ id, status: 'failed', error_code: 'operator_failed' });
   });
 
   test('when another api process creates the deposit, then the stream on this one gets it', async () => {

@@ -6,6 +6,7 @@ import type { AuditInput } from './operators-repository';
 import { recordAudit } from './operators-repository';
 import type { SubmissionRow, TransactionSubmission } from './rows';
 import { SUBMISSION_COLUMNS, toId, toStatus, toSubmission, TRANSACTION_COLUMNS } from './rows';
+import { EventsWakeUp } from './events-wake-up';
 import { SettlementRepository } from './settlement-repository';
 
 /**
@@ -46,7 +47,15 @@ export interface OperatorFailInput {
 }
 
 export class RepairsRepository {
-  constructor(private readonly pool: Pool) {}
+  /** After a repair commits, the users' event streams are told (a NOTIFY outside the transaction). */
+  private readonly eventsWakeUp: EventsWakeUp;
+
+  constructor(
+    private readonly pool: Pool,
+    onWakeUpError: (error: unknown) => void = () => undefined,
+  ) {
+    this.eventsWakeUp = new EventsWakeUp(pool, onWakeUpError);
+  }
 
   /** A payment as the worker sees it (order key, first submission), for asking the bank about it. */
   async findSubmission(transactionId: number): Promise<TransactionSubmission | undefined> {
@@ -63,7 +72,7 @@ export class RepairsRepository {
          p_transaction_id => $1, p_operator_id => $2, p_reason => $3, p_request_id => $4)`,
       [transactionId, actor.operatorId, actor.reason, actor.requestId],
     );
-    return toRepairRow(rows[0]);
+    return this.#told(transactionId, toRepairRow(rows[0]));
   }
 
   async fail(input: OperatorFailInput, actor: OperatorActor): Promise<RepairRow<OperatorFailOutcome>> {
@@ -87,7 +96,7 @@ export class RepairsRepository {
         actor.requestId,
       ],
     );
-    return toRepairRow(rows[0]);
+    return this.#told(input.transactionId, toRepairRow(rows[0]));
   }
 
   async replayDeadLetter(
@@ -105,7 +114,8 @@ export class RepairsRepository {
       [deadLetterId, actor.operatorId, actor.reason, actor.requestId],
     );
     const row = rows[0];
-    return { ...toRepairRow(row), transactionId: row?.transaction_id == null ? null : toId(row.transaction_id) };
+    const transactionId = row?.transaction_id == null ? null : toId(row.transaction_id);
+    return { ...this.#told(transactionId, toRepairRow(row)), transactionId };
   }
 
   /**
@@ -116,11 +126,22 @@ export class RepairsRepository {
     work: (settlement: SettlementRepository) => Promise<T>,
     auditOf: (result: T) => AuditInput,
   ): Promise<{ result: T; auditId: number }> {
-    return withTransaction(this.pool, async (client) => {
+    let paymentId: number | null = null;
+    const done = await withTransaction(this.pool, async (client) => {
       const result = await work(new SettlementRepository(client));
-      const auditId = await recordAudit(client, auditOf(result));
+      const audit = auditOf(result);
+      paymentId = audit.paymentId ?? null;
+      const auditId = await recordAudit(client, audit);
       return { result, auditId };
     });
+    if (paymentId !== null) this.eventsWakeUp.poke(paymentId);
+    return done;
+  }
+
+  /** A repair that was audited may have changed the payment: its user's streams look (a spare look is cheap). */
+  #told<R extends RepairRow<unknown>>(transactionId: number | null, row: R): R {
+    if (transactionId !== null && row.auditId !== null) this.eventsWakeUp.poke(transactionId);
+    return row;
   }
 }
 
