@@ -126,16 +126,13 @@ export class RepairsRepository {
     work: (settlement: SettlementRepository) => Promise<T>,
     auditOf: (result: T) => AuditInput,
   ): Promise<{ result: T; auditId: number }> {
-    let paymentId: number | null = null;
-    const done = await withTransaction(this.pool, async (client) => {
+    const { result, auditId, paymentId } = await withTransaction(this.pool, async (client) => {
       const result = await work(new SettlementRepository(client));
       const audit = auditOf(result);
-      paymentId = audit.paymentId ?? null;
-      const auditId = await recordAudit(client, audit);
-      return { result, auditId };
+      return { result, auditId: await recordAudit(client, audit), paymentId: audit.paymentId ?? null };
     });
     if (paymentId !== null) this.eventsWakeUp.poke(paymentId);
-    return done;
+    return { result, auditId };
   }
 
   /** A repair that was audited may have changed the payment: its user's streams look (a spare look is cheap). */
