@@ -161,6 +161,9 @@ export const WORKER_ENV = z.object({
   OPERATOR_SESSION_RETENTION_DAYS: int(1, 365)
     .default(7)
     .describe('Operator sessions that expired or were revoked longer ago than this are deleted.'),
+  USER_SESSION_RETENTION_DAYS: int(1, 365)
+    .default(7)
+    .describe('Web app sessions that expired or were ended longer ago than this are deleted.'),
   RETENTION_BATCH_SIZE: int(1, 100_000).default(1_000).describe('Rows one retention statement deletes at most.'),
   RETENTION_BATCH_COUNT_MAX: int(1, 100_000)
     .default(100)
@@ -280,6 +283,7 @@ function toConfig(e: Env) {
       deadLetterRetentionDays: e.DEAD_LETTER_RETENTION_DAYS,
       ledgerCheckRetentionDays: e.LEDGER_CHECK_RETENTION_DAYS,
       operatorSessionRetentionDays: e.OPERATOR_SESSION_RETENTION_DAYS,
+      userSessionRetentionDays: e.USER_SESSION_RETENTION_DAYS,
       batchSize: e.RETENTION_BATCH_SIZE,
       batchCountMax: e.RETENTION_BATCH_COUNT_MAX,
     },

@@ -22,6 +22,7 @@ beforeAll(async () => {
     DEAD_LETTER_RETENTION_DAYS: '30',
     LEDGER_CHECK_RETENTION_DAYS: '30',
     OPERATOR_SESSION_RETENTION_DAYS: '7',
+    USER_SESSION_RETENTION_DAYS: '7',
   });
 });
 
@@ -145,10 +146,27 @@ describe('retention', () => {
     await session('-1 day', '9 days');
     await session('6 days', null);
     await session('-1 day', null);
+    const [keyId] = await ids(
+      `INSERT INTO api_keys (user_id, key_prefix, key_hash) VALUES ($1, 'pgk_reten', encode(sha256(gen_random_uuid()::text::bytea), 'hex'))
+       RETURNING id`,
+      [userId],
+    );
+    const userSession = (expiresAge: string, revokedAge: string | null) =>
+      ids(
+        `INSERT INTO user_sessions (user_id, api_key_id, token_hash, created_at, expires_at, revoked_at)
+         VALUES ($1, $2, encode(sha256(gen_random_uuid()::text::bytea), 'hex'), now() - interval '60 days',
+                 now() - $3::interval, now() - $4::interval) RETURNING id`,
+        [userId, keyId, expiresAge, revokedAge],
+      );
+    await userSession('8 days', null);
+    await userSession('-1 day', '9 days');
+    await userSession('6 days', null);
+    await userSession('-1 day', null);
 
     await waitFor(
       async () =>
         (await world.metric('paygate_worker_retention_deleted_total', { kind: 'operator_session' })) === 2 &&
+        (await world.metric('paygate_worker_retention_deleted_total', { kind: 'user_session' })) === 2 &&
         (await world.metric('paygate_worker_retention_deleted_total', { kind: 'bank_attempt' })) === 3
           ? true
           : undefined,
@@ -170,5 +188,7 @@ describe('retention', () => {
     expect(await world.metric('paygate_worker_retention_deleted_total', { kind: 'dead_letter' })).toBe(1);
     expect(await world.metric('paygate_worker_retention_deleted_total', { kind: 'ledger_check' })).toBe(3);
     expect(await world.metric('paygate_worker_retention_deleted_total', { kind: 'operator_session' })).toBe(2);
+    expect(await world.metric('paygate_worker_retention_deleted_total', { kind: 'user_session' })).toBe(2);
+    expect((await ids('SELECT id FROM user_sessions WHERE user_id = $1', [userId])).length).toBe(2);
   });
 });

@@ -6,7 +6,7 @@ import type { WorkerMetrics } from '../infra/metrics';
 /**
  * Deletes what has outlived its purpose: idempotency keys past their TTL (24 h by default, as DESIGN.md
  * promises clients), outbox rows published long ago, and the console's records once old: bank attempts,
- * replayed dead letters, ledger checks, ended operator sessions. The operator audit log is never deleted. Small batches keep each statement's locks short;
+ * replayed dead letters, ledger checks, ended operator and web sessions. The operator audit log is never deleted. Small batches keep each statement's locks short;
  * a bounded number of batches per run keeps one run from hogging the database after a long outage.
  */
 
@@ -17,12 +17,13 @@ export interface RetentionOptions {
   deadLetterRetentionDays: number;
   ledgerCheckRetentionDays: number;
   operatorSessionRetentionDays: number;
+  userSessionRetentionDays: number;
   batchSize: number;
   batchCountMax: number;
 }
 
 export type RetentionKind =
-  'idempotency_key' | 'outbox' | 'bank_attempt' | 'dead_letter' | 'ledger_check' | 'operator_session';
+  'idempotency_key' | 'outbox' | 'bank_attempt' | 'dead_letter' | 'ledger_check' | 'operator_session' | 'user_session';
 
 export class Retention {
   constructor(
@@ -54,6 +55,9 @@ export class Retention {
       ),
       operator_session: await this.#deleteInBatches('operator_session', (batchSize) =>
         retention.deleteEndedOperatorSessions(options.operatorSessionRetentionDays, batchSize),
+      ),
+      user_session: await this.#deleteInBatches('user_session', (batchSize) =>
+        retention.deleteEndedUserSessions(options.userSessionRetentionDays, batchSize),
       ),
     };
     if (Object.values(deleted).some((count) => count > 0))

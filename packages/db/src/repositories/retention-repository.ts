@@ -63,4 +63,16 @@ export class RetentionRepository {
     );
     return result.rowCount ?? 0;
   }
+
+  /** Web app sessions that expired or were ended (logout, key revoked) long ago; they open nothing any more. */
+  async deleteEndedUserSessions(olderThanDays: number, batchSizeMax: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM user_sessions WHERE id IN (
+         SELECT id FROM user_sessions
+          WHERE least(expires_at, coalesce(revoked_at, expires_at)) < now() - make_interval(days => $1)
+          ORDER BY id LIMIT $2)`,
+      [olderThanDays, batchSizeMax],
+    );
+    return result.rowCount ?? 0;
+  }
 }
