@@ -164,4 +164,47 @@ describe('GET /api/v1/deposits and /withdrawals', () => {
       { field: 'created_from', message: expect.stringContaining('ISO 8601 date'), reason: 'invalid_format' },
     ]);
   });
+
+  test('when filtering by amount_min and amount_max, then only amounts inside the inclusive range are listed, on every list', async () => {
+    const user = await givenUser('100.00');
+    for (const amount of ['1.00', '10.00', '10.50', '1000.00']) await postDeposit(api, user, amount);
+    await postWithdrawal(api, user, '10.00');
+    const amounts = async (path: string) => {
+      const answer = await getAs(api, user, path);
+      expect(answer.status).toBe(200);
+      return answer.body.items.map((item: { amount: string }) => item.amount);
+    };
+    expect(await amounts('/api/v1/deposits?amount_min=10&amount_max=10.50')).toEqual(['10.50', '10.00']);
+    expect(await amounts('/api/v1/deposits?amount_min=10.01')).toEqual(['1000.00', '10.50']);
+    expect(await amounts('/api/v1/deposits?amount_max=9.99')).toEqual(['1.00']);
+    expect(await amounts('/api/v1/deposits?amount_min=0&amount_max=1')).toEqual(['1.00']);
+    expect(await amounts('/api/v1/withdrawals?amount_min=10&amount_max=10')).toEqual(['10.00']);
+    expect(await amounts('/api/v1/withdrawals?amount_min=10.01')).toEqual([]);
+    expect(await amounts(`/api/v1/users/${user.id}/transactions?amount_min=10&amount_max=10&limit=1`)).toHaveLength(1);
+    const both = await getAs(api, user, `/api/v1/users/${user.id}/transactions?amount_min=10&amount_max=10`);
+    expect(both.body.items.map((item: { type: string }) => item.type).sort()).toEqual(['deposit', 'withdrawal']);
+  });
+
+  test('when an amount filter is not a decimal amount or the range is inverted, then 422 names the field and the lists are as before', async () => {
+    const user = await givenUser();
+    await postDeposit(api, user, '5.00');
+    const before = await getAs(api, user, '/api/v1/deposits');
+    const refusals: [string, string, string][] = [
+      ['amount_min=abc', 'amount_min', 'invalid_format'],
+      ['amount_max=1.234', 'amount_max', 'invalid_format'],
+      ['amount_min=-1', 'amount_min', 'invalid_format'],
+      ['amount_max=1,000.00', 'amount_max', 'invalid_format'],
+      ['amount_min=9999999999999', 'amount_min', 'too_large'],
+      ['amount_min=10&amount_max=9.99', 'amount_min', 'invalid_range'],
+    ];
+    for (const [query, field, reason] of refusals) {
+      for (const path of ['/api/v1/deposits', '/api/v1/withdrawals', `/api/v1/users/${user.id}/transactions`]) {
+        const refused = await getAs(api, user, `${path}?${query}`);
+        expect(refused.status, `${path}?${query}`).toBe(422);
+        expect(refused.body.error).toBe('validation_error');
+        expect(refused.body.details).toEqual([{ field, message: expect.any(String), reason }]);
+      }
+    }
+    expect((await getAs(api, user, '/api/v1/deposits')).body).toEqual(before.body);
+  });
 });

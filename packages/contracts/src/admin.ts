@@ -5,7 +5,7 @@ import { AUDIT_ACTIONS, OPERATOR_ROLES } from '@paygate/domain/operator';
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '@paygate/domain/transaction-status';
 
 import { AmountText, CurrencyCode, EntityId, ISO_TIME } from './common';
-import { Time, TransactionWire } from './transactions';
+import { AmountFilter, Time, TransactionWire } from './transactions';
 
 /**
  * The operator API under /api/v1/admin, used by the operator console (apps/console). Operators are their
@@ -31,11 +31,6 @@ const Reason = z
     description: 'Why the operator does this; kept in the audit log.',
     example: 'Customer called: bank confirmed the payout',
   });
-
-const AmountFilter = z
-  .string()
-  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'must be a decimal amount with at most 2 decimals, e.g. 100 or 100.50')
-  .meta({ example: '100.00' });
 
 const AdminLimit = z.coerce.number().int().min(PAGE_LIMIT_MIN).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT);
 const Cursor = z.string().max(128).optional().meta({ description: 'Opaque keyset cursor from `next_cursor`.' });

@@ -155,6 +155,18 @@ export const ERROR_EXAMPLES = {
     'must be an ISO 8601 date (2026-11-30, its start in UTC) or date-time (2026-11-30T12:00:00Z)',
     'invalid_format',
   ),
+  amountFilterInvalid: fieldError(
+    'amount_min is not a decimal amount',
+    'amount_min',
+    'must be a decimal amount with at most 2 decimals, e.g. 100 or 100.50',
+    'invalid_format',
+  ),
+  amountRangeInverted: fieldError(
+    'amount_min above amount_max',
+    'amount_min',
+    'must not be above amount_max',
+    'invalid_range',
+  ),
   unknownParameter: error('validation_error', 'Unknown query parameter', 'query: unknown field: page', [
     { field: 'query', message: 'unknown field: page', reason: 'unrecognized_keys' },
   ]),

@@ -132,7 +132,10 @@ pages, newest first:
   page follows.
 - **Filters**: \`status\`, \`type\` (history only), \`created_from\` (inclusive) and \`created_to\` (exclusive),
   each an ISO 8601 date-time with a zone or a date alone, which means that day's start in UTC:
-  \`created_from=2026-11-01&created_to=2026-12-01\` is November. An unknown parameter is **422**.`;
+  \`created_from=2026-11-01&created_to=2026-12-01\` is November; \`amount_min\` and \`amount_max\` (both
+  inclusive), decimal strings with at most 2 decimals such as \`100\` or \`1000.50\`. An inverted range
+  (\`created_from\` after \`created_to\`, \`amount_min\` above \`amount_max\`) is **422** naming the field, and
+  so is an unknown parameter.`;
 
 const RATE_LIMITS = `## Rate limits
 

@@ -529,13 +529,22 @@ function registerTransactions(registry: OpenAPIRegistry, kind: 'deposits' | 'wit
           },
         }),
       },
-      [...KEY_ERRORS, 'limitTooBig', 'cursorForeign', 'dateInvalid', 'unknownParameter', 'rateLimited'],
+      [
+        ...KEY_ERRORS,
+        'limitTooBig',
+        'cursorForeign',
+        'dateInvalid',
+        'amountFilterInvalid',
+        'amountRangeInverted',
+        'unknownParameter',
+        'rateLimited',
+      ],
     ),
     ...samples({
       method: 'GET',
       path: `/api/v1/${kind}`,
       apiKey: true,
-      query: { limit: 20, created_from: '2026-11-01' },
+      query: { limit: 20, created_from: '2026-11-01', amount_min: '100.00', amount_max: '1000' },
     }),
   });
 }
@@ -569,7 +578,7 @@ function registerUsers(registry: OpenAPIRegistry): void {
     path: '/api/v1/users/{user_id}/transactions',
     summary: 'Transaction history, newest first',
     description:
-      'Deposits and withdrawals together, filtered by `type` and `status` if you like (see Pagination). Your own user only.',
+      'Deposits and withdrawals together, filtered by `type`, `status`, `created_from`/`created_to` and `amount_min`/`amount_max` if you like (see Pagination). Your own user only.',
     tags: ['Users'],
     security: secured,
     request: { params: UserIdParams, query: UserTransactionListQuery },
@@ -583,7 +592,16 @@ function registerUsers(registry: OpenAPIRegistry): void {
           },
         }),
       },
-      [...KEY_ERRORS, 'otherUser', 'typeInvalid', 'limitTooBig', 'dateInvalid', 'rateLimited'],
+      [
+        ...KEY_ERRORS,
+        'otherUser',
+        'typeInvalid',
+        'limitTooBig',
+        'dateInvalid',
+        'amountFilterInvalid',
+        'amountRangeInverted',
+        'rateLimited',
+      ],
     ),
     ...samples({
       method: 'GET',

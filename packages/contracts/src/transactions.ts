@@ -43,6 +43,12 @@ export const Time = z
   .transform((value) => (DateText.safeParse(value).success ? `${value}T00:00:00.000Z` : value))
   .meta({ examples: ['2026-11-30', '2026-11-30T12:00:00Z'] });
 
+/** An amount bound of a list filter: a decimal string like the amounts (0 is a fine lower bound). */
+export const AmountFilter = z
+  .string()
+  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'must be a decimal amount with at most 2 decimals, e.g. 100 or 100.50')
+  .meta({ example: '100.00' });
+
 const listQueryShape = {
   limit: Limit.meta({ description: `Page size, ${PAGE_LIMIT_MIN}..${PAGE_LIMIT_MAX}.`, example: 20 }),
   offset: Offset.meta({ description: 'Rows to skip; ignored when `cursor` is given.', example: 0 }),
@@ -57,6 +63,12 @@ const listQueryShape = {
   }),
   created_to: Time.optional().meta({
     description: 'Only transactions created before this time (exclusive). A date alone means its start, UTC.',
+  }),
+  amount_min: AmountFilter.optional().meta({
+    description: 'Only transactions of at least this amount (a decimal string); not above `amount_max`.',
+  }),
+  amount_max: AmountFilter.optional().meta({
+    description: 'Only transactions of at most this amount (a decimal string).',
   }),
 };
 

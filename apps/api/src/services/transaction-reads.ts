@@ -2,7 +2,7 @@ import type { TransactionPage } from '@paygate/contracts';
 import { encodeTransaction } from '@paygate/contracts';
 import type { TransactionFilter, TransactionsRepository } from '@paygate/db';
 import type { Balance, Transaction, TransactionEvent, TransactionStatus, TransactionType } from '@paygate/domain';
-import { decodeCursor, DomainError, validationError } from '@paygate/domain';
+import { decodeCursor, DomainError, parseAmount, validationError } from '@paygate/domain';
 
 /**
  * The reads of a user's own money: one transaction with its events, a page of history, the balance. The
@@ -17,6 +17,8 @@ export interface ListQuery {
   status?: TransactionStatus | undefined;
   created_from?: string | undefined;
   created_to?: string | undefined;
+  amount_min?: string | undefined;
+  amount_max?: string | undefined;
 }
 
 /** A page of the user's transactions in the wire shape {items, total, limit, offset, has_more, next_cursor}. */
@@ -36,9 +38,14 @@ export async function listTransactions(
       { field: 'created_from', message: 'must not be after created_to', reason: 'invalid_range' },
     ]);
   }
+  const amountMinMinor = amountBound(query.amount_min, 'amount_min');
+  const amountMaxMinor = amountBound(query.amount_max, 'amount_max');
+  if (amountMinMinor !== undefined && amountMaxMinor !== undefined && amountMinMinor > amountMaxMinor) {
+    throw validationError([{ field: 'amount_min', message: 'must not be above amount_max', reason: 'invalid_range' }]);
+  }
   const offset = cursor ? 0 : query.offset;
   const page = await repository.list(
-    { ...filter, status: query.status, createdFrom, createdTo },
+    { ...filter, status: query.status, createdFrom, createdTo, amountMinMinor, amountMaxMinor },
     { limit: query.limit, offset, cursor },
   );
   return {
@@ -50,6 +57,16 @@ export async function listTransactions(
     has_more: page.hasMore,
     next_cursor: page.nextCursor,
   };
+}
+
+/** The schema allowed only decimal text; an amount past the largest payable one is refused here, by name. */
+function amountBound(text: string | undefined, field: string): bigint | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseAmount(text);
+  if (parsed.ok) return parsed.amountMinor;
+  // "0" is a fine lower bound, though not a payable amount.
+  if (parsed.reason === 'zero') return 0n;
+  throw validationError([{ field, message: parsed.message, reason: parsed.reason }]);
 }
 
 /**
