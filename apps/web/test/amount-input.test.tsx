@@ -13,6 +13,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { balance, page, transaction } from './support/fixtures';
 import { renderApp } from './support/render-app';
 
+const GROUPING = 'Use commas only between groups of three digits, as in 1,000.50, or leave them out.';
+
 describe('checkAmountInput', () => {
   test.each([
     ['12.34', '12.34'],
@@ -22,6 +24,11 @@ describe('checkAmountInput', () => {
     [' 5 ', '5.00'],
     ['1000000000.00', '1000000000.00'],
     ['1000000000', '1000000000.00'],
+    // As displayed: en-US thousands separators.
+    ['1,000.50', '1000.50'],
+    ['1,000', '1000.00'],
+    ['12,345,678.9', '12345678.90'],
+    ['1,000,000,000.00', '1000000000.00'],
   ])('when the input is %j, then it is accepted as %j', (input, amount) => {
     expect(checkAmountInput(input)).toMatchObject({ ok: true, amount });
   });
@@ -38,7 +45,15 @@ describe('checkAmountInput', () => {
     ['99999999999', 'Amount must not exceed 1000000000.00.'],
     ['1e3', 'Amount must be written without an exponent.'],
     ['abc', 'Amount must be a decimal number such as 100.50.'],
-    ['1,000.00', 'Amount must be a decimal number such as 100.50.'],
+    ['1,00.5', GROUPING],
+    ['1000,50', GROUPING],
+    ['1,5', GROUPING],
+    [',100', GROUPING],
+    ['1,000,00', GROUPING],
+    ['1,,000', GROUPING],
+    ['1,000.', 'Amount must be a decimal number such as 100.50.'],
+    ['1,000.001', 'Amount may have at most 2 decimals.'],
+    ['1,000,000,000.01', 'Amount must not exceed 1000000000.00.'],
     ['12.', 'Amount must be a decimal number such as 100.50.'],
     ['Infinity', 'Amount must be a finite number.'],
   ])('when the input is %j, then it is refused with %j', (input, message) => {
@@ -106,6 +121,29 @@ describe('deposit form amount field', () => {
     expect(await screen.findByTestId('deposit-result')).toHaveTextContent('Deposit #42 of $12.50 accepted');
     expect(api.requestsTo('POST', '/api/v1/deposits')[0]?.body).toEqual({ amount: '12.50' });
     expect(screen.getByTestId('deposit-result-link')).toHaveAttribute('href', '/deposits/42');
+  });
+
+  test('when the amount is typed as displayed, with thousands separators, then the plain amount is sent', async () => {
+    const user = userEvent.setup();
+    const { server: api, input } = await openDashboard();
+
+    await user.type(input, '1,000.50');
+    await user.click(screen.getByRole('button', { name: 'Deposit' }));
+
+    expect(await screen.findByTestId('deposit-result')).toHaveTextContent('Deposit #42 of $1,000.50 accepted');
+    expect(api.requestsTo('POST', '/api/v1/deposits')[0]?.body).toEqual({ amount: '1000.50' });
+  });
+
+  test('when a comma is not a thousands separator, then the field says how to write it and nothing is sent', async () => {
+    const user = userEvent.setup();
+    const { server: api, input } = await openDashboard();
+
+    await user.type(input, '1,00.5');
+    await user.click(screen.getByRole('button', { name: 'Deposit' }));
+
+    expect(screen.getByTestId('deposit-amount-error')).toHaveTextContent(GROUPING);
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    expect(api.requestsTo('POST', '/api/v1/deposits')).toHaveLength(0);
   });
 
   test('when the API answers 422 about the amount, then its message sits next to the field', async () => {

@@ -15,10 +15,22 @@ export function checkAmountInput(text: string): AmountInputCheck {
   // Surrounding spaces are a typing accident, not a different amount.
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, message: 'Enter an amount, for example 100.50' };
-  const parsed = parseAmount(trimmed);
+  const plain = withoutGroupSeparators(trimmed);
+  if (plain === null) return { ok: false, message: GROUPING_MESSAGE };
+  const parsed = parseAmount(plain);
   if (!parsed.ok) return { ok: false, message: sentence(parsed.message) };
   // The normalised text is what we send, so "12.3" and "12.30" are the same submission.
   return { ok: true, amount: formatAmount(parsed.amountMinor), amountMinor: parsed.amountMinor };
+}
+
+// "1,000.50" is how amounts are displayed (en-US), so it is accepted as typed; commas anywhere else
+// ("1,00.5", "1000,50") could mean a decimal comma, so they are refused rather than guessed at.
+const GROUPED = /^-?\d{1,3}(,\d{3})+(\.\d*)?$/;
+const GROUPING_MESSAGE = 'Use commas only between groups of three digits, as in 1,000.50, or leave them out.';
+
+function withoutGroupSeparators(text: string): string | null {
+  if (!text.includes(',')) return text;
+  return GROUPED.test(text) ? text.replaceAll(',', '') : null;
 }
 
 const AMOUNT_TEXT = /^(-?)(\d+)\.(\d{2})$/;

@@ -58,7 +58,7 @@ export function AmountField({
         </p>
       )}
       <p id={hintId} className="field__hint">
-        Up to 2 decimals, at most 1,000,000,000.00.
+        Up to 2 decimals, at most 1,000,000,000.00; commas between thousands are fine.
       </p>
     </div>
   );
