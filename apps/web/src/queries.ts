@@ -1,5 +1,5 @@
 import type { TransactionDetailWire, TransactionWire } from '@paygate/contracts';
-import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
+import type { TransactionType } from '@paygate/domain/transaction-status';
 import { isTerminal } from '@paygate/domain/transaction-status';
 import { problemOf } from '@paygate/ui';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +9,7 @@ import { useSettings } from './deps';
 import { useLiveState } from './live/live';
 import { useSession } from './session/session';
 import type { Settings } from './settings';
+import type { ListFilterQuery } from './transactions/list-filters';
 
 /**
  * Every read the app makes, with its cache key. Keys start with what a write invalidates: a new
@@ -65,17 +66,13 @@ function useFallbackPoll(): (query: { state: { error: Error | null } }) => numbe
   };
 }
 
-export function useTransactionPage(
-  type: TransactionType,
-  status: TransactionStatus | undefined,
-  cursor: string | undefined,
-) {
+export function useTransactionPage(type: TransactionType, filters: ListFilterQuery, cursor: string | undefined) {
   const { api } = useSession();
   const { pageLimit } = useSettings();
   const refetchInterval = useFallbackPoll();
   return useQuery({
-    queryKey: ['transactions', type, { status: status ?? 'all', cursor: cursor ?? null }],
-    queryFn: ({ signal }) => api.listTransactions(type, { limit: pageLimit, cursor, status }, signal),
+    queryKey: ['transactions', type, { ...filters, cursor: cursor ?? null }],
+    queryFn: ({ signal }) => api.listTransactions(type, { limit: pageLimit, cursor, ...filters }, signal),
     refetchInterval,
     // The old page stays on screen (marked busy) while the next one loads, so the table does not jump.
     placeholderData: keepPreviousData,

@@ -1,6 +1,6 @@
 /**
  * Goal: the full lists page through the API's keyset cursor (Next follows next_cursor, Previous walks back
- * the stack) and filter by status from page one.
+ * the stack) and filter by status, days and amounts from page one, the filters kept in the URL.
  * Method: the real /deposits page against a local server that serves three pages chained by cursors.
  */
 import type { LocalServer } from '@paygate/ui/testing';
@@ -101,5 +101,96 @@ describe('GET /deposits list page', () => {
     expect(screen.getByTestId('pagination-page')).toHaveTextContent(
       'Page 1 of about 60,217 · about 1,204,330 deposits',
     );
+  });
+});
+
+describe('list filters by date range and amount range', () => {
+  const localMidnight = (year: number, month: number, day: number) => new Date(year, month - 1, day).toISOString();
+
+  test('when the URL carries a range, then the fields show it and the API gets it: whole local days, both included', async () => {
+    server = await startListApi();
+    renderApp({
+      baseUrl: server.baseUrl,
+      path: '/deposits?from=2026-11-01&to=2026-11-30&amount_min=1%2C000&amount_max=2000.5',
+      settings: { pageLimit: 2 },
+    });
+
+    await waitFor(() => expect(shownIds()).toEqual([50, 49]));
+    expect(screen.getByLabelText('From')).toHaveValue('2026-11-01');
+    expect(screen.getByLabelText('To')).toHaveValue('2026-11-30');
+    expect(screen.getByLabelText('Min amount')).toHaveValue('1000.00');
+    expect(screen.getByLabelText('Max amount')).toHaveValue('2000.50');
+    const query = server.requestsTo('GET', '/api/v1/deposits')[0]?.query;
+    expect(query?.get('created_from')).toBe(localMidnight(2026, 11, 1));
+    expect(query?.get('created_to')).toBe(localMidnight(2026, 12, 1));
+    expect(query?.get('amount_min')).toBe('1000.00');
+    expect(query?.get('amount_max')).toBe('2000.50');
+  });
+
+  test('when a range is applied on page two, then the list restarts from page one with it, and the status keeps it', async () => {
+    server = await startListApi();
+    const user = userEvent.setup();
+    renderApp({ baseUrl: server.baseUrl, path: '/deposits', settings: { pageLimit: 2 } });
+    await waitFor(() => expect(shownIds()).toEqual([50, 49]));
+    await user.click(screen.getByTestId('pagination-next'));
+    await waitFor(() => expect(shownIds()).toEqual([48, 47]));
+
+    await user.type(screen.getByLabelText('From'), '2026-11-02');
+    await user.type(screen.getByLabelText('Min amount'), '1,000.50');
+    await user.click(screen.getByTestId('filter-apply'));
+
+    await waitFor(() => expect(shownIds()).toEqual([50, 49]));
+    const ranged = server.requests.at(-1)?.query;
+    expect(ranged?.get('created_from')).toBe(localMidnight(2026, 11, 2));
+    expect(ranged?.get('created_to')).toBeNull();
+    expect(ranged?.get('amount_min')).toBe('1000.50');
+    expect(ranged?.get('cursor')).toBeNull();
+    expect(screen.getByTestId('pagination-page')).toHaveAttribute('data-page', '1');
+
+    await user.selectOptions(screen.getByLabelText('Status'), 'failed');
+    await waitFor(() => expect(shownIds()).toEqual([13]));
+    const withStatus = server.requests.at(-1)?.query;
+    expect(withStatus?.get('status')).toBe('failed');
+    expect(withStatus?.get('amount_min')).toBe('1000.50');
+    expect(withStatus?.get('created_from')).toBe(localMidnight(2026, 11, 2));
+
+    await user.click(screen.getByTestId('filter-clear'));
+    await waitFor(() => expect(server?.requests.at(-1)?.query.get('amount_min')).toBeNull());
+    expect(server.requests.at(-1)?.query.get('created_from')).toBeNull();
+    expect(server.requests.at(-1)?.query.get('status')).toBe('failed');
+    expect(screen.getByLabelText('Min amount')).toHaveValue('');
+  });
+
+  test('when the range is bad, then its field says why and no request is made', async () => {
+    server = await startListApi();
+    const user = userEvent.setup();
+    renderApp({ baseUrl: server.baseUrl, path: '/deposits', settings: { pageLimit: 2 } });
+    await waitFor(() => expect(shownIds()).toEqual([50, 49]));
+    const before = server.requests.length;
+
+    await user.type(screen.getByLabelText('Min amount'), '1,00.5');
+    await user.click(screen.getByTestId('filter-apply'));
+    expect(screen.getByTestId('filter-amount_min-error')).toHaveTextContent('Use commas only between groups of three');
+    expect(screen.getByLabelText('Min amount')).toHaveAttribute('aria-invalid', 'true');
+
+    await user.clear(screen.getByLabelText('Min amount'));
+    await user.type(screen.getByLabelText('Min amount'), '500');
+    await user.type(screen.getByLabelText('Max amount'), '50');
+    await user.type(screen.getByLabelText('From'), '2026-11-30');
+    await user.type(screen.getByLabelText('To'), '2026-11-01');
+    await user.click(screen.getByTestId('filter-apply'));
+    expect(screen.getByTestId('filter-amount_min-error')).toHaveTextContent('The minimum is above the maximum.');
+    expect(screen.getByTestId('filter-from-error')).toHaveTextContent('The first day is after the last day.');
+
+    expect(server.requests.length).toBe(before);
+    expect(shownIds()).toEqual([50, 49]);
+  });
+
+  test('when nothing is in the range, then the list says so and shows no pager', async () => {
+    server = await startLocalServer(() => ({ status: 200, body: page([], { total: 0 }) }));
+    renderApp({ baseUrl: server.baseUrl, path: '/withdrawals?amount_min=5000' });
+
+    expect(await screen.findByTestId('list-empty')).toHaveTextContent('No withdrawals in this range.');
+    expect(screen.queryByTestId('pagination-page')).not.toBeInTheDocument();
   });
 });

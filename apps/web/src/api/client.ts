@@ -33,6 +33,10 @@ export interface ListQuery {
   limit: number;
   cursor?: string | undefined;
   status?: TransactionStatus | undefined;
+  created_from?: string | undefined;
+  created_to?: string | undefined;
+  amount_min?: string | undefined;
+  amount_max?: string | undefined;
 }
 
 interface RequestOptions {
@@ -170,6 +174,9 @@ export function collection(type: TransactionType): 'deposits' | 'withdrawals' {
 function queryString(query: ListQuery): string {
   const params = new URLSearchParams({ limit: String(query.limit) });
   if (query.cursor !== undefined) params.set('cursor', query.cursor);
-  if (query.status !== undefined) params.set('status', query.status);
+  for (const name of ['status', 'created_from', 'created_to', 'amount_min', 'amount_max'] as const) {
+    const value = query[name];
+    if (value !== undefined) params.set(name, value);
+  }
   return `?${params.toString()}`;
 }

@@ -1,24 +1,28 @@
-import type { TransactionStatus, TransactionType } from '@paygate/domain/transaction-status';
+import type { TransactionType } from '@paygate/domain/transaction-status';
 import { isTransactionStatus, TRANSACTION_STATUSES } from '@paygate/domain/transaction-status';
 import { Pagination, ProblemAlert, problemOf, STATUS_LABELS, useCursorStack } from '@paygate/ui';
 import { useSearchParams } from 'react-router';
 
 import { TransactionTable } from '../components/TransactionTable';
 import { useTransactionPage } from '../queries';
+import type { ListFilters } from '../transactions/list-filters';
+import { filtersKey, readListFilters, toListFilterQuery, writeListFilters } from '../transactions/list-filters';
+import { ListFilterForm } from '../transactions/ListFilterForm';
 
 const PLURAL: Record<TransactionType, string> = { deposit: 'deposits', withdrawal: 'withdrawals' };
 
 /**
  * The full history of one type, newest first. Pages follow the API's opaque keyset cursor: "Next" pushes
- * `next_cursor` on a stack and "Previous" pops it. The status filter lives in the URL (?status=failed) so
- * it survives a reload; the cursor stack does not, since a cursor is only meaningful from page one.
+ * `next_cursor` on a stack and "Previous" pops it. The filters (status, days, amounts) live in the URL
+ * (?status=failed&from=2026-11-01) so they survive a reload; the cursor stack does not, since a cursor is
+ * only meaningful from page one.
  */
 export function TransactionListPage({ type }: { type: TransactionType }) {
   const [params, setParams] = useSearchParams();
-  const raw = params.get('status');
-  const status = isTransactionStatus(raw) ? raw : undefined;
+  const filters = readListFilters(params);
   const noun = PLURAL[type];
   const title = noun.charAt(0).toUpperCase() + noun.slice(1);
+  const apply = (change: Partial<ListFilters>) => setParams(writeListFilters({ ...filters, ...change }));
 
   return (
     <>
@@ -29,9 +33,12 @@ export function TransactionListPage({ type }: { type: TransactionType }) {
           <label htmlFor="status-filter">Status</label>
           <select
             id="status-filter"
-            value={status ?? 'all'}
+            value={filters.status ?? 'all'}
             data-testid="status-filter"
-            onChange={(event) => setParams(event.target.value === 'all' ? {} : { status: event.target.value })}
+            onChange={(event) => {
+              const value = event.target.value;
+              apply({ status: isTransactionStatus(value) ? value : undefined });
+            }}
           >
             <option value="all">All</option>
             {TRANSACTION_STATUSES.map((value) => (
@@ -42,26 +49,21 @@ export function TransactionListPage({ type }: { type: TransactionType }) {
           </select>
         </div>
       </div>
+      <ListFilterForm filters={filters} onApply={apply} />
       {/* A new filter starts again from page one, with an empty cursor stack. */}
-      <TransactionPages key={status ?? 'all'} type={type} status={status} noun={noun} />
+      <TransactionPages key={filtersKey(filters)} type={type} filters={filters} noun={noun} />
     </>
   );
 }
 
-function TransactionPages({
-  type,
-  status,
-  noun,
-}: {
-  type: TransactionType;
-  status: TransactionStatus | undefined;
-  noun: string;
-}) {
+function TransactionPages({ type, filters, noun }: { type: TransactionType; filters: ListFilters; noun: string }) {
   const pager = useCursorStack();
-  const page = useTransactionPage(type, status, pager.cursor);
+  const page = useTransactionPage(type, toListFilterQuery(filters), pager.cursor);
   const data = page.data;
   const busy = page.isFetching;
+  const { status } = filters;
   const filterWord = status === undefined ? '' : `${STATUS_LABELS[status].toLowerCase()} `;
+  const ranged = [filters.from, filters.to, filters.amount_min, filters.amount_max].some((v) => v !== undefined);
 
   return (
     <section className="card" aria-busy={busy} aria-label={`${noun} list`}>
@@ -78,7 +80,7 @@ function TransactionPages({
       ) : data.items.length === 0 ? (
         <p className="empty" data-testid="list-empty">
           No {filterWord}
-          {noun} yet.
+          {noun} {ranged ? 'in this range' : 'yet'}.
         </p>
       ) : (
         <TransactionTable
