@@ -1,4 +1,5 @@
 import { AMOUNT_INPUT_LENGTH_MAX } from '@paygate/ui';
+import type { Ref } from 'react';
 
 interface AmountFieldProps {
   id: string;
@@ -8,6 +9,7 @@ interface AmountFieldProps {
   error: string | null;
   disabled?: boolean;
   testId: string;
+  inputRef?: Ref<HTMLInputElement>;
   onChange: (value: string) => void;
 }
 
@@ -24,6 +26,7 @@ export function AmountField({
   error,
   disabled = false,
   testId,
+  inputRef,
   onChange,
 }: AmountFieldProps) {
   const errorId = `${id}-error`;
@@ -36,6 +39,7 @@ export function AmountField({
           {currency}
         </span>
         <input
+          ref={inputRef}
           id={id}
           name="amount"
           type="text"

@@ -3,7 +3,7 @@ import type { TransactionType } from '@paygate/domain/transaction-status';
 import type { ApiProblem } from '@paygate/ui';
 import { checkAmountInput, formatAmountText, ProblemAlert, StatusBadge, TYPE_LABELS } from '@paygate/ui';
 import type { SubmitEvent } from 'react';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 
 import { AmountField } from '../components/AmountField';
@@ -26,6 +26,12 @@ export function CreateTransactionForm({ type, currency }: { type: TransactionTyp
   const sending = state.status === 'sending';
   const problem = state.status === 'failed' ? state.problem : null;
   const serverFieldError = problem === null ? null : amountIssue(problem);
+  const amountInput = useRef<HTMLInputElement>(null);
+  // An amount the API refused is said under the field, so focus goes to the field, which reads it out
+  // (any other refusal focuses its alert, see ProblemAlert's focusOnShow).
+  useEffect(() => {
+    if (serverFieldError !== null) amountInput.current?.focus();
+  }, [serverFieldError]);
 
   function onSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -54,6 +60,7 @@ export function CreateTransactionForm({ type, currency }: { type: TransactionTyp
           value={amountText}
           error={inputError ?? serverFieldError}
           testId={`${type}-amount`}
+          inputRef={amountInput}
           onChange={(value) => {
             setAmountText(value);
             setInputError(null);
@@ -75,6 +82,7 @@ export function CreateTransactionForm({ type, currency }: { type: TransactionTyp
         <ProblemAlert
           problem={problem}
           testId={`${type}-error`}
+          focusOnShow
           onRetry={retry}
           retryLabel={
             state.status === 'failed'

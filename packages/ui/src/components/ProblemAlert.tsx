@@ -1,3 +1,5 @@
+import { useEffect, useRef } from 'react';
+
 import { formatTime } from '../format';
 import { formatAmountText } from '../money';
 import type { ApiProblem } from '../problems';
@@ -77,6 +79,11 @@ interface ProblemAlertProps {
    * on to whoever reads the logs.
    */
   alwaysShowRequestId?: boolean;
+  /**
+   * Move focus to the alert when it appears: after a refused submit, a keyboard or screen-reader user is
+   * taken to the reason instead of being left on the button with nothing said.
+   */
+  focusOnShow?: boolean;
 }
 
 export function ProblemAlert({
@@ -88,10 +95,22 @@ export function ProblemAlert({
   message,
   preferServerMessage = false,
   alwaysShowRequestId = false,
+  focusOnShow = false,
 }: ProblemAlertProps) {
   const requestId = 'requestId' in problem ? problem.requestId : null;
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focusOnShow) ref.current?.focus();
+  }, [focusOnShow]);
   return (
-    <div className="alert alert--error" role="alert" data-testid={testId} data-problem={problem.kind}>
+    <div
+      ref={ref}
+      className="alert alert--error"
+      role="alert"
+      tabIndex={focusOnShow ? -1 : undefined}
+      data-testid={testId}
+      data-problem={problem.kind}
+    >
       <p>
         {message === undefined && problem.kind === 'rate_limited' && problem.retryAtMs !== null ? (
           <RateLimitCountdown retryAtMs={problem.retryAtMs} onRetry={onRetry} />
