@@ -105,6 +105,34 @@ describe('the web app against the real stack', () => {
     await close();
   });
 
+  test("when the user's integration has used up its key's list budget, then the web app still shows their balance and lists", async () => {
+    const email = process.env.PAYGATE_E2E_BUSY_EMAIL;
+    const apiKey = process.env.PAYGATE_E2E_BUSY_API_KEY;
+    if (!email || !apiKey) throw new Error('PAYGATE_E2E_BUSY_EMAIL and _API_KEY name a second user (global-stack.ts)');
+    // The integration lists with its key until the API says 429 (the stack allows it 1000 a minute).
+    const listWithKey = async () =>
+      (await fetch(`${config.apiUrl}/api/v1/deposits?limit=1`, { headers: { 'X-API-Key': apiKey } })).status;
+    let refused = false;
+    for (let round = 0; round < 80 && !refused; round += 1) {
+      const statuses = await Promise.all(Array.from({ length: 16 }, listWithKey));
+      expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
+      refused = statuses.includes(429);
+    }
+    expect(refused).toBe(true);
+
+    const { page, errors, close } = await openPage();
+    await logIn(page, { ...config, email, apiKey });
+    await page.locator('[data-testid="balance"][data-amount="10.00"]').waitFor();
+    await page.getByRole('link', { name: 'Deposits', exact: true }).click();
+    await page.getByTestId('list-empty').waitFor();
+
+    // The key is still refused: the web app went through on its session's own budget.
+    expect(await listWithKey()).toBe(429);
+    expect(await page.getByTestId('list-error').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   test('when a deposit is made, then its detail page goes from pending to success without a reload', async () => {
     const { page, errors, close } = await openPage();
     await logIn(page, config);

@@ -185,6 +185,12 @@ export const WORKER_ENV = z.object({
   WEBHOOK_TIMEOUT_MS: int(100, 60_000)
     .default(10_000)
     .describe('How long one outgoing webhook attempt may take, from connect to the status line; longer fails it.'),
+  WEBHOOK_LEASE_MARGIN_MS: int(100, 600_000)
+    .default(30_000)
+    .describe(
+      'How long past WEBHOOK_TIMEOUT_MS a claimed webhook delivery stays leased to its worker; a worker killed ' +
+        'mid-attempt leaves it due again only after the timeout plus this margin (tests shorten it).',
+    ),
   WEBHOOK_CONCURRENCY: int(1, 1_000)
     .default(16)
     .describe('Outgoing webhook attempts one worker has in flight at once.'),
@@ -298,7 +304,7 @@ function toConfig(e: Env) {
       /** Deliveries one claim leases at most; a full claim is followed by another right away. */
       claimBatchSize: Math.max(e.WEBHOOK_CONCURRENCY * 2, 16),
       // Past the timeout with a margin, so an attempt still in flight is never claimed again by another worker.
-      leaseMs: e.WEBHOOK_TIMEOUT_MS + 30_000,
+      leaseMs: e.WEBHOOK_TIMEOUT_MS + e.WEBHOOK_LEASE_MARGIN_MS,
       /** Longest receiver answer read (and then dropped): we only need the status. */
       responseBytesMax: 64 * 1024,
       /** Idle keep-alive sockets kept per receiver host. */

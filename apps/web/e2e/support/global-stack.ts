@@ -39,8 +39,16 @@ export default async function setup(): Promise<() => Promise<void>> {
       openingBalanceMinor: 100_000n,
       currency: 'USD',
     });
+    // A second user whose integration exhausts its key's budget while the person uses the web app.
+    const busy = await new UserAdmin(prisma).createUser({
+      email: `busy-${randomUUID().slice(0, 8)}@test.paygate`,
+      openingBalanceMinor: 1_000n,
+      currency: 'USD',
+    });
     await prisma.$disconnect();
     Object.assign(process.env, {
+      PAYGATE_E2E_BUSY_EMAIL: busy.email,
+      PAYGATE_E2E_BUSY_API_KEY: busy.apiKey,
       WEB_URL: stack.webUrl ?? '',
       API_URL: stack.apiUrl,
       PAYGATE_E2E_EMAIL: user.email,
