@@ -154,6 +154,9 @@ describe('list filters by date range and amount range', () => {
     expect(withStatus?.get('amount_min')).toBe('1000.50');
     expect(withStatus?.get('created_from')).toBe(localMidnight(2026, 11, 2));
 
+    // The fields show the range as applied, normalised.
+    expect(screen.getByLabelText('Min amount')).toHaveValue('1000.50');
+
     await user.click(screen.getByTestId('filter-clear'));
     await waitFor(() => expect(server?.requests.at(-1)?.query.get('amount_min')).toBeNull());
     expect(server.requests.at(-1)?.query.get('created_from')).toBeNull();
@@ -184,6 +187,24 @@ describe('list filters by date range and amount range', () => {
 
     expect(server.requests.length).toBe(before);
     expect(shownIds()).toEqual([50, 49]);
+  });
+
+  test('when a link leads to the list without filters, then the fields are emptied too', async () => {
+    server = await startListApi();
+    const user = userEvent.setup();
+    renderApp({
+      baseUrl: server.baseUrl,
+      path: '/deposits?amount_min=100&from=2026-11-01',
+      settings: { pageLimit: 2 },
+    });
+    await waitFor(() => expect(shownIds()).toEqual([50, 49]));
+    expect(screen.getByLabelText('Min amount')).toHaveValue('100.00');
+
+    await user.click(screen.getByRole('link', { name: /^Deposits$/ }));
+
+    await waitFor(() => expect(screen.getByLabelText('Min amount')).toHaveValue(''));
+    expect(screen.getByLabelText('From')).toHaveValue('');
+    expect(server.requests.at(-1)?.query.get('amount_min')).toBeNull();
   });
 
   test('when nothing is in the range, then the list says so and shows no pager', async () => {

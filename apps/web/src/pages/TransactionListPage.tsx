@@ -49,9 +49,10 @@ export function TransactionListPage({ type }: { type: TransactionType }) {
           </select>
         </div>
       </div>
-      <ListFilterForm filters={filters} onApply={apply} />
+      {/* Keyed by the URL's filters, so a link or Back that changes them refills the fields. */}
+      <ListFilterForm key={`form?${filtersKey(filters)}`} filters={filters} onApply={apply} />
       {/* A new filter starts again from page one, with an empty cursor stack. */}
-      <TransactionPages key={filtersKey(filters)} type={type} filters={filters} noun={noun} />
+      <TransactionPages key={`pages?${filtersKey(filters)}`} type={type} filters={filters} noun={noun} />
     </>
   );
 }
