@@ -3,11 +3,12 @@ import type { Redis } from 'ioredis';
 import type { Pool } from '@paygate/db';
 import {
   AdminReads,
+  EVENTS_CHANNEL,
   LedgerChecks,
   OperatorKeyAdmin,
   OperatorsRepository,
-  EVENTS_CHANNEL,
   OutboxWakeUp,
+  PgListener,
   RepairsRepository,
   SettlementRepository,
   TransactionEventsRepository,
@@ -26,7 +27,6 @@ import type { Logger } from './infra/logger';
 import type { Metrics } from './infra/metrics';
 import { LocalRateLimiter } from './infra/local-rate-limiter';
 import { RateLimiter } from './infra/rate-limiter';
-import { PgListener } from './infra/pg-listener';
 import { KeyAuthenticator } from './services/authenticate-key';
 import { EventHub } from './services/event-hub';
 import { OperatorReads } from './services/operator-reads';
@@ -133,6 +133,7 @@ function buildEventHub(deps: ApiDeps, transactions: TransactionsRepository): Eve
       new PgListener({
         connectionString: deps.config.database.url,
         channel: EVENTS_CHANNEL,
+        label: 'event listener',
         applicationName: 'paygate-api-events',
         connectionTimeoutMs: deps.config.database.connectionTimeoutMs,
         reconnectBaseMs: 500,

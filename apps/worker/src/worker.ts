@@ -8,6 +8,7 @@ import {
   LedgerChecks,
   OUTBOX_CHANNEL,
   OutboxRepository,
+  PgListener,
   pingDatabase,
   RetentionRepository,
   SettlementRepository,
@@ -28,7 +29,6 @@ import { createHttpFetch } from './infra/http-fetch';
 import type { Logger } from './infra/logger';
 import { redactUrl } from './infra/logger';
 import { Periodic } from './infra/periodic';
-import { PgListener } from './infra/pg-listener';
 import type { Topology, TopologyOptions } from './infra/topology';
 import { topologyOf } from './infra/topology';
 import type { HealthReport, WorkerMetrics } from './infra/metrics';
@@ -397,6 +397,7 @@ class PaygateWorker implements Worker {
     return new PgListener({
       connectionString: config.database.url,
       channel: OUTBOX_CHANNEL,
+      label: 'outbox listener',
       applicationName: 'paygate-worker-outbox-listener',
       connectionTimeoutMs: config.database.connectionTimeoutMs,
       reconnectBaseMs: config.database.listenReconnectBaseMs,

@@ -1,6 +1,7 @@
 export * from './admin';
 export * from './migrate';
 export * from './pool';
+export { PgListener } from './pg-listener';
 export * from './repositories/admin-reads';
 export * from './repositories/events-wake-up';
 export * from './repositories/ledger-audit';

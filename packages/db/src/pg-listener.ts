@@ -2,13 +2,19 @@ import pg from 'pg';
 
 import { backoffDelayMs } from '@paygate/domain';
 
-import type { Logger } from './logger';
-
 /**
  * A dedicated PostgreSQL connection that LISTENs on one channel (a pooled connection cannot: LISTEN belongs
  * to the session). When the server drops it, it reconnects with backoff and LISTENs again, then calls
  * `onListening`, because notifications sent while it was away are lost and the caller must catch up.
+ * The api listens for its event streams, the worker for its outbox relay.
  */
+
+/** The part of the apps' loggers (pino) a listener uses. */
+export interface ListenerLogger {
+  warn(details: object, message: string): void;
+  warn(message: string): void;
+  debug(details: object, message: string): void;
+}
 
 export interface PgListenerOptions {
   connectionString: string;
@@ -17,8 +23,10 @@ export interface PgListenerOptions {
   connectionTimeoutMs: number;
   reconnectBaseMs: number;
   reconnectCapMs: number;
-  logger: Logger;
-  onNotification: () => void;
+  logger: ListenerLogger;
+  /** Names the listener in its log lines, e.g. "outbox listener". */
+  label: string;
+  onNotification: (payload: string | undefined) => void;
   onListening: () => void;
   random?: () => number;
 }
@@ -39,7 +47,7 @@ export class PgListener {
     return this.#client !== undefined;
   }
 
-  /** Tries once now; on failure keeps retrying in the background (the outbox sweep covers the gap). */
+  /** Tries once now; on failure keeps retrying in the background (the caller's own sweep covers the gap). */
   async start(): Promise<void> {
     await this.#connect();
   }
@@ -61,14 +69,14 @@ export class PgListener {
       connectionTimeoutMillis: options.connectionTimeoutMs,
       keepAlive: true,
     });
-    client.on('notification', () => options.onNotification());
-    client.on('error', (error) => options.logger.warn({ err: error }, 'outbox listener: connection error'));
+    client.on('notification', (message) => options.onNotification(message.payload));
+    client.on('error', (error) => options.logger.warn({ err: error }, `${options.label}: connection error`));
     client.on('end', () => this.#onEnd(client));
     try {
       await client.connect();
       await client.query(`LISTEN ${options.channel}`);
     } catch (error) {
-      options.logger.warn({ err: error }, 'outbox listener: could not LISTEN; retrying');
+      options.logger.warn({ err: error }, `${options.label}: could not LISTEN; retrying`);
       await client.end().catch(() => undefined);
       this.#scheduleReconnect();
       return;
@@ -79,7 +87,7 @@ export class PgListener {
     }
     this.#client = client;
     this.#failureCount = 0;
-    options.logger.debug({ channel: options.channel }, 'outbox listener: listening');
+    options.logger.debug({ channel: options.channel }, `${options.label}: listening`);
     options.onListening();
   }
 
@@ -92,7 +100,7 @@ export class PgListener {
     if (this.#client !== client) return;
     this.#client = undefined;
     if (this.#isStopped) return;
-    this.options.logger.warn('outbox listener: connection ended; reconnecting');
+    this.options.logger.warn(`${this.options.label}: connection ended; reconnecting`);
     this.#scheduleReconnect();
   }
 
