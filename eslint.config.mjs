@@ -3,6 +3,25 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * For code that runs in browsers (contracts, ui, the two SPAs; the last three apply it in their own configs):
+ * @paygate/domain by subpath only, since the package root also exports server-only modules (node:net in the
+ * webhook address rule), which once broke the console's bundle.
+ */
+export const browserImportRules = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        {
+          name: '@paygate/domain',
+          message: "Import a subpath (e.g. '@paygate/domain/money'): the root pulls server-only modules.",
+        },
+      ],
+    },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -57,6 +76,10 @@ export default tseslint.config(
       '**/testkit/src/**',
     ],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['packages/contracts/src/**'],
+    rules: browserImportRules,
   },
   {
     files: ['**/test/**', '**/*.test.ts', '**/*.test.tsx', '**/e2e/**'],

@@ -2,7 +2,7 @@
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-import workspace from '../../eslint.config.mjs';
+import workspace, { browserImportRules } from '../../eslint.config.mjs';
 
 export default [
   ...workspace,
@@ -10,6 +10,7 @@ export default [
   {
     files: ['src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: browserImportRules,
   },
   {
     // Vite's configs are this app's config.ts: the only place that reads the environment.

@@ -2,7 +2,7 @@
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-import workspace from '../../eslint.config.mjs';
+import workspace, { browserImportRules } from '../../eslint.config.mjs';
 
 export default [
   ...workspace,
@@ -11,5 +11,6 @@ export default [
     files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/testing/**'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: browserImportRules,
   },
 ];

@@ -1,5 +1,9 @@
-import type { AuditAction, OperatorRole, Transaction, TransactionStatus } from '@paygate/domain';
-import { formatAmount } from '@paygate/domain';
+// Subpaths, never the package root: contracts run in the browsers too, and the root also exports
+// server-only modules (the webhook address rule imports node:net).
+import { formatAmount } from '@paygate/domain/money';
+import type { AuditAction, OperatorRole } from '@paygate/domain/operator';
+import type { Transaction } from '@paygate/domain/transaction';
+import type { TransactionStatus } from '@paygate/domain/transaction-status';
 
 import type {
   AdminPaymentWire,
