@@ -9,6 +9,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
 
+import { NODE_HEAP_FLAG } from '@paygate/config';
 import { answers, dockerAvailable, isRunning, redisStartCommand, stopChildren } from '@paygate/testkit';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -52,19 +53,19 @@ const APPS: { label: Label; cwd: string; command: string[]; health: string }[] =
   {
     label: 'bank-sim',
     cwd: 'apps/bank-sim',
-    command: ['node', 'dist/main.js'],
+    command: ['node', NODE_HEAP_FLAG, 'dist/main.js'],
     health: `http://127.0.0.1:${env.BANK_PORT}/health`,
   },
   {
     label: 'api',
     cwd: 'apps/api',
-    command: ['node', 'dist/main.js'],
+    command: ['node', NODE_HEAP_FLAG, 'dist/main.js'],
     health: `http://127.0.0.1:${env.API_PORT}/health`,
   },
   {
     label: 'worker',
     cwd: 'apps/worker',
-    command: ['node', 'dist/main.js'],
+    command: ['node', NODE_HEAP_FLAG, 'dist/main.js'],
     health: `http://127.0.0.1:${env.WORKER_METRICS_PORT}/health`,
   },
   {

@@ -7,6 +7,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
+import { NODE_HEAP_FLAG } from '@paygate/config';
+
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const PGBENCH = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
@@ -50,7 +52,7 @@ export async function startApp(
   env: Record<string, string>,
   readyUrl: string,
 ): Promise<AppProcess> {
-  const child = spawn(process.execPath, [...cpuProfileArgs(label), script], {
+  const child = spawn(process.execPath, [NODE_HEAP_FLAG, ...cpuProfileArgs(label), script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -5,3 +5,4 @@ export * from './secrets';
 export * from './shared-env';
 export * from './variables';
 export * from './observability';
+export * from './node-runtime';

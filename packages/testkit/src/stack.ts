@@ -5,6 +5,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { NODE_HEAP_FLAG } from '@paygate/config';
+
 import type { RunInfo } from './isolated-run';
 
 /**
@@ -166,7 +168,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const bank = new ManagedProcess(
     'bank',
     appDir('bank-sim'),
-    ['node', ...(options.nodeArgs?.bank ?? []), 'dist/main.js'],
+    ['node', NODE_HEAP_FLAG, ...(options.nodeArgs?.bank ?? []), 'dist/main.js'],
     {
       ...common,
       BANK_PORT: String(bankPort),
@@ -188,7 +190,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       new ManagedProcess(
         'api',
         appDir('api'),
-        ['node', ...(options.nodeArgs?.api ?? []), 'dist/main.js'],
+        ['node', NODE_HEAP_FLAG, ...(options.nodeArgs?.api ?? []), 'dist/main.js'],
         {
           ...common,
           API_PORT: String(port),
@@ -205,7 +207,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       new ManagedProcess(
         'worker',
         appDir('worker'),
-        ['node', ...(options.nodeArgs?.worker ?? []), 'dist/main.js'],
+        ['node', NODE_HEAP_FLAG, ...(options.nodeArgs?.worker ?? []), 'dist/main.js'],
         {
           ...common,
           WORKER_METRICS_PORT: String(port),
