@@ -7,7 +7,11 @@ import {
   WEBHOOK_URL_LENGTH_MAX,
 } from '@paygate/domain/limits';
 import type { WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint } from '@paygate/domain/webhook-types';
-import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES } from '@paygate/domain/webhook-types';
+import {
+  WEBHOOK_ATTEMPT_OUTCOMES,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_TYPES,
+} from '@paygate/domain/webhook-types';
 
 import { EntityId, ISO_TIME } from './common';
 import type { TransactionWire } from './transactions';
@@ -115,7 +119,10 @@ export const WebhookDeliveryAttemptWire = z
     attempt: z.number().int().min(1),
     started_at: ISO_TIME,
     duration_ms: z.number().int().nonnegative(),
-    outcome: z.enum(['delivered', 'failed']),
+    outcome: z.enum(WEBHOOK_ATTEMPT_OUTCOMES).meta({
+      description:
+        '`lost`: a worker stopped or stalled during the attempt before recording an answer (the receiver may have got it); the delivery was sent again.',
+    }),
     status_code: z.number().int().nullable(),
     error: z.string().nullable(),
   })

@@ -174,8 +174,56 @@ describe('WebhookDeliveriesRepository', () => {
       "UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 second' WHERE endpoint_id = $1",
       [endpoint.id],
     );
-    expect((await deliveries.claimDue(1_000, 60_000)).filter((item) => item.endpointId === endpoint.id)).toHaveLength(
-      1,
-    );
+    const reclaimed = (await deliveries.claimDue(1_000, 60_000)).filter((item) => item.endpointId === endpoint.id);
+    expect(reclaimed).toHaveLength(1);
+    expect(claimedFirst[0]?.lostAttempt).toBe(false);
+    // The first holder never recorded an answer: its attempt is in the log as lost, and counted.
+    expect(reclaimed[0]).toMatchObject({ lostAttempt: true, attemptCount: 1 });
+    const lost = (await deliveries.page(userId, endpoint.id, 10, null)).items[0];
+    expect(lost?.delivery).toMatchObject({
+      status: 'pending',
+      attemptCount: 1,
+      lastError: expect.stringMatching(/^No answer recorded/),
+    });
+    expect(lost?.attempts).toEqual([
+      expect.objectContaining({ attemptCount: 1, outcome: 'lost', statusCode: null, durationMs: 60_000 }),
+    ]);
+
+    const delivery = reclaimed[0];
+    if (delivery === undefined) throw new Error('reclaimed');
+    const outcome = await deliveries.recordAttempt({
+      deliveryId: delivery.id,
+      endpointId: endpoint.id,
+      startedAt: new Date(),
+      durationMs: 7,
+      result: { outcome: 'delivered', statusCode: 200 },
+      scheduleTotalS: 0,
+    });
+    expect(outcome).toBe('delivered');
+    const done = (await deliveries.page(userId, endpoint.id, 10, null)).items[0];
+    expect(done?.attempts.map((attempt) => [attempt.attemptCount, attempt.outcome])).toEqual([
+      [2, 'delivered'],
+      [1, 'lost'],
+    ]);
+  });
+
+  test('when a delivery that was answered is claimed again (a retry), then no attempt is recorded as lost', async () => {
+    const { userId } = await givenUserWithWallet(pool, 0n, 'nolost');
+    const endpoint = await givenEndpoint(userId);
+    await transactions.create(deposit(userId));
+    const [claimed] = (await deliveries.claimDue(1_000, 60_000)).filter((item) => item.endpointId === endpoint.id);
+    if (claimed === undefined) throw new Error('claimed');
+    await deliveries.recordAttempt({
+      deliveryId: claimed.id,
+      endpointId: endpoint.id,
+      startedAt: new Date(),
+      durationMs: 5,
+      result: { outcome: 'failed', statusCode: 503, error: 'HTTP 503', retryDelayS: 0 },
+      scheduleTotalS: 3_600,
+    });
+    const [again] = (await deliveries.claimDue(1_000, 60_000)).filter((item) => item.endpointId === endpoint.id);
+    expect(again).toMatchObject({ lostAttempt: false, attemptCount: 1 });
+    const page = (await deliveries.page(userId, endpoint.id, 10, null)).items[0];
+    expect(page?.attempts.map((attempt) => attempt.outcome)).toEqual(['failed']);
   });
 });

@@ -4,6 +4,14 @@ export const WEBHOOK_EVENT_TYPES = ['transaction.updated'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+/** What one attempt came to; `lost`: the worker stopped or stalled before recording an answer. */
+export const WEBHOOK_ATTEMPT_OUTCOMES = ['delivered', 'failed', 'lost'] as const;
+export type WebhookAttemptOutcome = (typeof WEBHOOK_ATTEMPT_OUTCOMES)[number];
+
+export function isAttemptOutcome(value: string): value is WebhookAttemptOutcome {
+  return (WEBHOOK_ATTEMPT_OUTCOMES as readonly string[]).includes(value);
+}
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 /** An endpoint as its owner sees it; the secret is never part of it (shown once, at create and rotate). */
@@ -37,7 +45,7 @@ export interface WebhookDeliveryAttempt {
   attemptCount: number;
   startedAt: Date;
   durationMs: number;
-  outcome: 'delivered' | 'failed';
+  outcome: WebhookAttemptOutcome;
   statusCode: number | null;
   error: string | null;
 }

@@ -6,7 +6,7 @@ export function createWebhookMetrics(registry: Registry) {
   return {
     deliveries: new Counter({
       name: 'paygate_worker_webhook_attempts_total',
-      help: 'Outgoing webhook attempts by what came of the delivery: delivered, retrying, failed (no attempt left), endpoint_disabled, gone (the endpoint was deleted meanwhile).',
+      help: 'Outgoing webhook attempts by what came of the delivery: delivered, retrying, failed (no attempt left), endpoint_disabled, gone (the endpoint was deleted meanwhile); lost: an attempt whose worker stopped or stalled before recording an answer, found when the delivery was claimed again.',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),

@@ -101,6 +101,13 @@ export class WebhookDispatcher {
   }
 
   async #deliver(delivery: ClaimedDelivery): Promise<void> {
+    if (delivery.lostAttempt) {
+      this.deps.metrics.deliveries.inc({ outcome: 'lost' });
+      this.deps.logger.warn(
+        { deliveryId: delivery.id, endpointId: delivery.endpointId, attemptCount: delivery.attemptCount },
+        'webhook attempt lost (its lease ran out without an answer recorded); sending again',
+      );
+    }
     const attemptCount = delivery.attemptCount + 1;
     const startedAtMs = this.#nowMs();
     const sent = await this.#attempt(delivery, startedAtMs);

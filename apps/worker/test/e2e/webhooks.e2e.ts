@@ -155,7 +155,11 @@ describe('worker killed mid-delivery', () => {
           'SELECT outcome, status_code FROM webhook_delivery_attempts WHERE delivery_id = $1 ORDER BY id',
           [heldDelivery!.id],
         );
-        expect(heldAttempts.rows).toEqual([{ outcome: 'delivered', status_code: 200 }]);
+        // The killed worker's attempt is in the log as lost (found when the new worker claimed it again).
+        expect(heldAttempts.rows).toEqual([
+          { outcome: 'lost', status_code: null },
+          { outcome: 'delivered', status_code: 200 },
+        ]);
 
         // Nothing anywhere is left behind, and the endpoint never counted the kill as its failure.
         const byStatus = await pool.query<{ status: string }>('SELECT DISTINCT status FROM webhook_deliveries');

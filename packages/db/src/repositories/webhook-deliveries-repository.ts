@@ -33,6 +33,8 @@ export interface ClaimedDelivery {
   attemptCount: number;
   /** Null: the worker's retry schedule decides; set by a manual retry. */
   attemptCountMax: number | null;
+  /** The previous lease ran out without an answer recorded: this claim recorded that attempt as lost. */
+  lostAttempt: boolean;
 }
 
 /** What one attempt came to, and what happens next. */
@@ -55,6 +57,8 @@ export type RecordAttemptOutcome = 'delivered' | 'retrying' | 'failed' | 'endpoi
 /** Attempts kept with each delivery in a page (the schedule has 8; manual retries add more). */
 const ATTEMPTS_PER_DELIVERY_MAX = 20;
 const ERROR_LENGTH_MAX = 500;
+const LOST_ATTEMPT_ERROR =
+  'No answer recorded: the worker stopped or stalled during this attempt (the receiver may have got it); sent again.';
 
 export class WebhookDeliveriesRepository {
   constructor(private readonly pool: Pool) {}
@@ -107,7 +111,9 @@ export class WebhookDeliveriesRepository {
   /**
    * Leases up to `count` due deliveries: their next attempt moves `leaseMs` ahead, so a worker that dies
    * mid-attempt leaves them due again when the lease runs out (at least once), and SKIP LOCKED lets
-   * several workers claim side by side.
+   * several workers claim side by side. A delivery still holding a lease that ran out lost its attempt (the
+   * worker stopped or stalled before recording an answer): that attempt is recorded as 'lost' and counted,
+   * in the same statement, so the deliveries log shows every attempt made.
    */
   async claimDue(count: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     assert(count > 0 && leaseMs > 0, 'a claim takes at least one delivery for some time');
@@ -121,20 +127,36 @@ export class WebhookDeliveriesRepository {
       attempt_count_max: number | null;
       url: string;
       secret_ciphertext: string;
+      lost_attempt: boolean;
     }>(
       `WITH due AS (
-         SELECT id FROM webhook_deliveries
+         SELECT id, leased_until AS lost_until, coalesce(lease_started_at, leased_until) AS lost_started_at
+           FROM webhook_deliveries
           WHERE status = 'pending' AND next_attempt_at <= now()
           ORDER BY next_attempt_at LIMIT $1
-          FOR UPDATE SKIP LOCKED)
-       UPDATE webhook_deliveries d
-          SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
-              leased_until = now() + make_interval(secs => $2::double precision / 1000)
-         FROM due, webhook_endpoints e
-        WHERE d.id = due.id AND e.id = d.endpoint_id
-        RETURNING d.id, d.endpoint_id, d.event_id, d.payload, d.event_created_at, d.attempt_count,
-                  d.attempt_count_max, e.url, e.secret_ciphertext`,
-      [count, leaseMs],
+          FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE webhook_deliveries d
+            SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
+                leased_until = now() + make_interval(secs => $2::double precision / 1000),
+                lease_started_at = now(),
+                attempt_count = d.attempt_count + (due.lost_until IS NOT NULL)::int,
+                last_status_code = CASE WHEN due.lost_until IS NULL THEN d.last_status_code END,
+                last_error = CASE WHEN due.lost_until IS NULL THEN d.last_error ELSE $3 END
+           FROM due, webhook_endpoints e
+          WHERE d.id = due.id AND e.id = d.endpoint_id
+          RETURNING d.id, d.endpoint_id, d.event_id, d.payload, d.event_created_at, d.attempt_count,
+                    d.attempt_count_max, e.url, e.secret_ciphertext, due.lost_until IS NOT NULL AS lost_attempt,
+                    due.lost_until, due.lost_started_at),
+       lost AS (
+         INSERT INTO webhook_delivery_attempts (delivery_id, attempt_count, started_at, duration_ms, outcome, error)
+         SELECT id, attempt_count, lost_started_at,
+                greatest(0, round(extract(epoch FROM lost_until - lost_started_at) * 1000))::int, 'lost', $3
+           FROM claimed WHERE lost_attempt)
+       SELECT id, endpoint_id, event_id, payload, event_created_at, attempt_count, attempt_count_max, url,
+              secret_ciphertext, lost_attempt
+         FROM claimed`,
+      [count, leaseMs, LOST_ATTEMPT_ERROR],
     );
     return rows.map((row) => ({
       id: toId(row.id),
@@ -146,6 +168,7 @@ export class WebhookDeliveriesRepository {
       eventCreatedAt: row.event_created_at,
       attemptCount: row.attempt_count,
       attemptCountMax: row.attempt_count_max,
+      lostAttempt: row.lost_attempt,
     }));
   }
 

@@ -5,7 +5,7 @@ import type {
   WebhookEndpoint,
   WebhookEventType,
 } from '@paygate/domain';
-import { assert, isWebhookEventType, WEBHOOK_DELIVERY_STATUSES } from '@paygate/domain';
+import { assert, isAttemptOutcome, isWebhookEventType, WEBHOOK_DELIVERY_STATUSES } from '@paygate/domain';
 
 import { toId } from './rows';
 
@@ -84,7 +84,7 @@ export function toDelivery(row: DeliveryRow): WebhookDelivery {
 }
 
 export function toAttempt(row: AttemptRow): WebhookDeliveryAttempt {
-  assert(row.outcome === 'delivered' || row.outcome === 'failed', `unknown attempt outcome: ${row.outcome}`);
+  assert(isAttemptOutcome(row.outcome), `unknown attempt outcome: ${row.outcome}`);
   return {
     attemptCount: row.attempt_count,
     startedAt: row.started_at,
