@@ -1,4 +1,5 @@
-import type { RetentionRepository } from '@paygate/db';
+import type { RetentionKind, RetentionRepository } from '@paygate/db';
+import { RETENTION_KINDS } from '@paygate/db';
 
 import type { Logger } from '../infra/logger';
 import type { WorkerMetrics } from '../infra/metrics';
@@ -22,9 +23,6 @@ export interface RetentionOptions {
   batchCountMax: number;
 }
 
-export type RetentionKind =
-  'idempotency_key' | 'outbox' | 'bank_attempt' | 'dead_letter' | 'ledger_check' | 'operator_session' | 'user_session';
-
 export class Retention {
   constructor(
     private readonly deps: {
@@ -36,40 +34,28 @@ export class Retention {
   ) {}
 
   async runOnce(): Promise<Record<RetentionKind, number>> {
-    const { retention, options } = this.deps;
-    const deleted: Record<RetentionKind, number> = {
-      idempotency_key: await this.#deleteInBatches('idempotency_key', (batchSize) =>
-        retention.deleteExpiredIdempotencyKeys(options.idempotencyTtlHours, batchSize),
-      ),
-      outbox: await this.#deleteInBatches('outbox', (batchSize) =>
-        retention.deletePublishedOutbox(options.outboxRetentionHours, batchSize),
-      ),
-      bank_attempt: await this.#deleteInBatches('bank_attempt', (batchSize) =>
-        retention.deleteOldBankAttempts(options.bankAttemptRetentionDays, batchSize),
-      ),
-      dead_letter: await this.#deleteInBatches('dead_letter', (batchSize) =>
-        retention.deleteReplayedDeadLetters(options.deadLetterRetentionDays, batchSize),
-      ),
-      ledger_check: await this.#deleteInBatches('ledger_check', (batchSize) =>
-        retention.deleteOldLedgerChecks(options.ledgerCheckRetentionDays, batchSize),
-      ),
-      operator_session: await this.#deleteInBatches('operator_session', (batchSize) =>
-        retention.deleteEndedOperatorSessions(options.operatorSessionRetentionDays, batchSize),
-      ),
-      user_session: await this.#deleteInBatches('user_session', (batchSize) =>
-        retention.deleteEndedUserSessions(options.userSessionRetentionDays, batchSize),
-      ),
+    const { options } = this.deps;
+    const ageOf: Record<RetentionKind, number> = {
+      idempotency_key: options.idempotencyTtlHours,
+      outbox: options.outboxRetentionHours,
+      bank_attempt: options.bankAttemptRetentionDays,
+      dead_letter: options.deadLetterRetentionDays,
+      ledger_check: options.ledgerCheckRetentionDays,
+      operator_session: options.operatorSessionRetentionDays,
+      user_session: options.userSessionRetentionDays,
     };
+    const deleted = Object.fromEntries(RETENTION_KINDS.map((kind) => [kind, 0])) as Record<RetentionKind, number>;
+    for (const kind of RETENTION_KINDS) deleted[kind] = await this.#deleteInBatches(kind, ageOf[kind]);
     if (Object.values(deleted).some((count) => count > 0))
       this.deps.logger.info({ deleted }, 'retention: expired rows deleted');
     return deleted;
   }
 
-  async #deleteInBatches(kind: RetentionKind, deleteBatch: (batchSize: number) => Promise<number>): Promise<number> {
-    const { options, metrics } = this.deps;
+  async #deleteInBatches(kind: RetentionKind, age: number): Promise<number> {
+    const { retention, options, metrics } = this.deps;
     let deletedCount = 0;
     for (let batchIndex = 0; batchIndex < options.batchCountMax; batchIndex += 1) {
-      const batchCount = await deleteBatch(options.batchSize);
+      const batchCount = await retention.deleteBatch(kind, age, options.batchSize);
       deletedCount += batchCount;
       metrics.retentionDeleted.inc({ kind }, batchCount);
       if (batchCount < options.batchSize) break;

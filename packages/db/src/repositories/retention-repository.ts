@@ -1,77 +1,50 @@
 import type { Pool } from '../pool';
 
+/** Sessions that expired or were revoked before the cutoff: they open nothing any more. */
+const SESSION_ENDED = 'least(expires_at, coalesce(revoked_at, expires_at)) < now() - make_interval(days => $1)';
+
+/**
+ * What each kind of record may be deleted after: its table, the condition on its age ($1, in the unit the
+ * condition names) and the order that meets the oldest rows first, so a batch's scan stops at its limit.
+ * The operator audit log has no entry: it is never deleted.
+ */
+const POLICIES = {
+  /** Past the TTL promised to clients (DESIGN.md: 24 h). */
+  idempotency_key: {
+    table: 'idempotency_keys',
+    olderThan: 'created_at < now() - make_interval(hours => $1)',
+    order: 'created_at',
+  },
+  outbox: { table: 'outbox', olderThan: 'published_at < now() - make_interval(hours => $1)', order: 'published_at' },
+  /** The payment's story keeps its status and ledger, only this detail goes. Id order follows started_at. */
+  bank_attempt: { table: 'bank_attempts', olderThan: 'started_at < now() - make_interval(days => $1)', order: 'id' },
+  /** Only replayed ones: a dead letter never replayed stays until someone looks at it. */
+  dead_letter: { table: 'dead_letters', olderThan: 'replayed_at < now() - make_interval(days => $1)', order: 'id' },
+  ledger_check: {
+    table: 'ledger_checks',
+    olderThan: 'checked_at < now() - make_interval(days => $1)',
+    order: 'checked_at',
+  },
+  operator_session: { table: 'operator_sessions', olderThan: SESSION_ENDED, order: 'id' },
+  /** Ended by expiry, logout or a revoked key. */
+  user_session: { table: 'user_sessions', olderThan: SESSION_ENDED, order: 'id' },
+} as const;
+
+export type RetentionKind = keyof typeof POLICIES;
+
+export const RETENTION_KINDS = Object.keys(POLICIES) as RetentionKind[];
+
 /** Deletes what has outlived its purpose, in bounded batches so no statement holds locks for long. */
 export class RetentionRepository {
   constructor(private readonly pool: Pool) {}
 
-  async deleteExpiredIdempotencyKeys(ttlHours: number, batchSizeMax: number): Promise<number> {
+  /** One batch of `kind`: at most `batchSizeMax` of its oldest rows past `age` (hours or days, per kind). */
+  async deleteBatch(kind: RetentionKind, age: number, batchSizeMax: number): Promise<number> {
+    // Table, condition and order are the constants above, never input.
+    const { table, olderThan, order } = POLICIES[kind];
     const result = await this.pool.query(
-      `DELETE FROM idempotency_keys WHERE id IN (
-         SELECT id FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) ORDER BY created_at LIMIT $2)`,
-      [ttlHours, batchSizeMax],
-    );
-    return result.rowCount ?? 0;
-  }
-
-  async deletePublishedOutbox(olderThanHours: number, batchSizeMax: number): Promise<number> {
-    const result = await this.pool.query(
-      `DELETE FROM outbox WHERE id IN (
-         SELECT id FROM outbox WHERE published_at < now() - make_interval(hours => $1) ORDER BY published_at LIMIT $2)`,
-      [olderThanHours, batchSizeMax],
-    );
-    return result.rowCount ?? 0;
-  }
-
-  /** Bank attempts started long ago: the payment's story keeps its status and ledger, only this detail goes. */
-  async deleteOldBankAttempts(olderThanDays: number, batchSizeMax: number): Promise<number> {
-    // In id order, which follows started_at: the scan meets the old rows first and stops at the limit.
-    const result = await this.pool.query(
-      `DELETE FROM bank_attempts WHERE id IN (
-         SELECT id FROM bank_attempts WHERE started_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)`,
-      [olderThanDays, batchSizeMax],
-    );
-    return result.rowCount ?? 0;
-  }
-
-  /** Dead letters an operator replayed long ago; one never replayed stays until someone looks at it. */
-  async deleteReplayedDeadLetters(olderThanDays: number, batchSizeMax: number): Promise<number> {
-    const result = await this.pool.query(
-      `DELETE FROM dead_letters WHERE id IN (
-         SELECT id FROM dead_letters WHERE replayed_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)`,
-      [olderThanDays, batchSizeMax],
-    );
-    return result.rowCount ?? 0;
-  }
-
-  async deleteOldLedgerChecks(olderThanDays: number, batchSizeMax: number): Promise<number> {
-    const result = await this.pool.query(
-      `DELETE FROM ledger_checks WHERE id IN (
-         SELECT id FROM ledger_checks WHERE checked_at < now() - make_interval(days => $1) ORDER BY checked_at LIMIT $2)`,
-      [olderThanDays, batchSizeMax],
-    );
-    return result.rowCount ?? 0;
-  }
-
-  /** Operator sessions that expired or were revoked long ago; they open nothing any more. */
-  async deleteEndedOperatorSessions(olderThanDays: number, batchSizeMax: number): Promise<number> {
-    const result = await this.pool.query(
-      `DELETE FROM operator_sessions WHERE id IN (
-         SELECT id FROM operator_sessions
-          WHERE least(expires_at, coalesce(revoked_at, expires_at)) < now() - make_interval(days => $1)
-          ORDER BY id LIMIT $2)`,
-      [olderThanDays, batchSizeMax],
-    );
-    return result.rowCount ?? 0;
-  }
-
-  /** Web app sessions that expired or were ended (logout, key revoked) long ago; they open nothing any more. */
-  async deleteEndedUserSessions(olderThanDays: number, batchSizeMax: number): Promise<number> {
-    const result = await this.pool.query(
-      `DELETE FROM user_sessions WHERE id IN (
-         SELECT id FROM user_sessions
-          WHERE least(expires_at, coalesce(revoked_at, expires_at)) < now() - make_interval(days => $1)
-          ORDER BY id LIMIT $2)`,
-      [olderThanDays, batchSizeMax],
+      `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${olderThan} ORDER BY ${order} LIMIT $2)`,
+      [age, batchSizeMax],
     );
     return result.rowCount ?? 0;
   }
