@@ -5,7 +5,7 @@
 // and through the Prisma client with the same semantics, side by side, so the read-side rule of
 // DESIGN.md ("the Prisma client where its cost is within 10% of raw SQL") is decided on figures.
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 
 import { AdminReads, createPool, TransactionsRepository } from '@paygate/db';
 import type { AdminPaymentFilter, TransactionFilter } from '@paygate/db';
@@ -13,7 +13,7 @@ import { createPrismaClient } from '@paygate/db/prisma';
 import type { PrismaClient } from '@paygate/db/prisma';
 import { decodeCursor, encodeCursor } from '@paygate/domain';
 
-import { ADMIN_URL, cpuModel, databaseUrl, loadAverage, run, writeReport } from './lib';
+import { bulkLoadedDatabase, cpuModel, loadAverage, writeReport } from './lib';
 
 const DATABASE = 'paygate_bench_history';
 const HEAVY_ROWS = Number(process.env.BENCH_HISTORY_HEAVY_ROWS ?? 1_000_000);
@@ -132,46 +132,15 @@ export async function benchHistory(): Promise<void> {
   }
 }
 
-/** Creates, migrates and fills the database unless it already holds this size of data. */
-async function prepareDatabase(): Promise<string> {
-  const url = databaseUrl(DATABASE);
-  const marker = `${HEAVY_ROWS}:${SPREAD_ROWS}:${SPREAD_USERS}`;
-  if (process.env.BENCH_HISTORY_RELOAD !== '1' && (await loadedMarker(url)) === marker) {
-    console.log(`reusing ${DATABASE} (BENCH_HISTORY_RELOAD=1 loads it again)`);
-    return url;
-  }
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${DATABASE}"`);
-  await admin.end();
-  run('pnpm', ['db:migrate'], { DATABASE_URL: url });
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const startedMs = performance.now();
-    await client.query('SET synchronous_commit = off');
-    await client.query(LOAD_USERS_SQL, [SPREAD_USERS]);
-    // A bulk load: the rows are generated consistent, so foreign-key triggers are skipped (superuser only)
-    // and the secondary indexes are built once at the end, which is many times faster than row by row.
-    await client.query('SET session_replication_role = replica');
-    const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(
-      "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transactions' AND indexname <> 'transactions_pkey'",
-    );
-    for (const index of indexes) await client.query(`DROP INDEX ${index.indexname}`);
-    await client.query(LOAD_TRANSACTIONS_SQL, [HEAVY_ROWS, SPREAD_ROWS, SPREAD_USERS]);
-    for (const index of indexes) await client.query(index.indexdef);
-    await client.query('SET session_replication_role = DEFAULT');
-    await client.query('ANALYZE');
-    await client.query('CREATE TABLE bench_history_meta (marker text NOT NULL)');
-    await client.query('INSERT INTO bench_history_meta VALUES ($1)', [marker]);
-    console.log(
-      `loaded ${HEAVY_ROWS + SPREAD_ROWS} transactions in ${Math.round(performance.now() - startedMs) / 1000} s`,
-    );
-  } finally {
-    await client.end();
-  }
-  return url;
+/** The two populations, loaded once and reused while their sizes match. */
+function prepareDatabase(): Promise<string> {
+  return bulkLoadedDatabase({
+    name: DATABASE,
+    marker: `history:${HEAVY_ROWS}:${SPREAD_ROWS}:${SPREAD_USERS}`,
+    reload: process.env.BENCH_HISTORY_RELOAD === '1',
+    users: { sql: LOAD_USERS_SQL, params: [SPREAD_USERS] },
+    transactions: { sql: LOAD_TRANSACTIONS_SQL, params: [HEAVY_ROWS, SPREAD_ROWS, SPREAD_USERS] },
+  });
 }
 
 /**
@@ -203,19 +172,6 @@ SELECT t.user_id, a.id, t.type, t.status, t.amount, 'USD',
       FROM generate_series(1::bigint, $1::bigint + $2::bigint) AS n
   ) g) t
   JOIN accounts a ON a.user_id = t.user_id AND a.kind = 'wallet'`;
-
-async function loadedMarker(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ marker: string }>('SELECT marker FROM bench_history_meta');
-    return rows[0]?.marker;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** The console's payment search (AdminReads.searchPayments) over both populations, as an operator uses it. */
 async function benchOperatorSearch(

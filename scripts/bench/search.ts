@@ -8,13 +8,13 @@
 // kind, against the target of p99 < 100 ms.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 
 import { AdminReads, createPool } from '@paygate/db';
 import type { AdminPaymentFilter } from '@paygate/db';
 import type { CursorPosition } from '@paygate/domain';
 
-import { ADMIN_URL, cpuModel, databaseUrl, run, writeReport } from './lib';
+import { bulkLoadedDatabase, cpuModel, writeReport } from './lib';
 
 const DATABASE = 'paygate_bench_search';
 const ROWS = Number(process.env.BENCH_SEARCH_ROWS ?? 1_000_000);
@@ -277,45 +277,15 @@ async function indexesOf(pool: pg.Pool): Promise<string[]> {
   return rows.map((row) => row.indexdef);
 }
 
-/** Creates and fills the database unless it already holds this data; applies new migrations either way. */
-async function prepareDatabase(): Promise<string> {
-  const url = databaseUrl(DATABASE);
-  const marker = `v${LOADER_VERSION}:${ROWS}:${USERS}`;
-  if (process.env.BENCH_SEARCH_RELOAD !== '1' && (await loadedMarker(url)) === marker) {
-    run('pnpm', ['db:migrate'], { DATABASE_URL: url });
-    console.log(`reusing ${DATABASE}, migrations applied (BENCH_SEARCH_RELOAD=1 loads it again)`);
-    return url;
-  }
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${DATABASE}"`);
-  await admin.end();
-  run('pnpm', ['db:migrate'], { DATABASE_URL: url });
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const startedMs = performance.now();
-    await client.query('SET synchronous_commit = off');
-    await client.query(LOAD_USERS_SQL, [USERS]);
-    // A bulk load, as in `pnpm bench history`: consistent rows, so foreign-key and event triggers are
-    // skipped (superuser only) and the secondary indexes are built once at the end.
-    await client.query('SET session_replication_role = replica');
-    const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(
-      "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'transactions' AND indexname <> 'transactions_pkey'",
-    );
-    for (const index of indexes) await client.query(`DROP INDEX ${index.indexname}`);
-    await client.query(LOAD_TRANSACTIONS_SQL, [ROWS, USERS]);
-    for (const index of indexes) await client.query(index.indexdef);
-    await client.query('SET session_replication_role = DEFAULT');
-    await client.query('ANALYZE');
-    await client.query('CREATE TABLE bench_search_meta (marker text NOT NULL)');
-    await client.query('INSERT INTO bench_search_meta VALUES ($1)', [marker]);
-    console.log(`loaded ${ROWS} payments in ${Math.round(performance.now() - startedMs) / 1000} s`);
-  } finally {
-    await client.end();
-  }
-  return url;
+/** The payments, loaded once and reused while the loader and the size match. */
+function prepareDatabase(): Promise<string> {
+  return bulkLoadedDatabase({
+    name: DATABASE,
+    marker: `search:v${LOADER_VERSION}:${ROWS}:${USERS}`,
+    reload: process.env.BENCH_SEARCH_RELOAD === '1',
+    users: { sql: LOAD_USERS_SQL, params: [USERS] },
+    transactions: { sql: LOAD_TRANSACTIONS_SQL, params: [ROWS, USERS] },
+  });
 }
 
 /** User 1 is the heavy one; users 2..N+1 share the rest. */
@@ -356,19 +326,6 @@ SELECT t.user_id, a.id, t.type, t.status, t.amount, 'USD',
       FROM generate_series(1::bigint, $1::bigint) AS n
   ) g) t
   JOIN accounts a ON a.user_id = t.user_id AND a.kind = 'wallet'`;
-
-async function loadedMarker(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ marker: string }>('SELECT marker FROM bench_search_meta');
-    return rows[0]?.marker;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 async function time(call: (index: number) => Promise<void>): Promise<Timing> {
   for (let index = 0; index < WARMUP_CALLS; index += 1) await call(CALLS + index);
