@@ -4,10 +4,7 @@
 // logged; a rotated secret signs from then on; and addresses outside the allowlist are never called.
 // Method: the real worker on its own database and broker prefix, deposits made the way the API makes them,
 // and a real HTTP receiver that verifies each request with the `standardwebhooks` npm library.
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
 import os from 'node:os';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { WebhookEndpointsRepository } from '@paygate/db';
@@ -16,6 +13,7 @@ import { waitFor } from '@paygate/testkit';
 
 import { WebhookSender } from '../src/services/webhook-sender';
 import { givenTransaction, givenUserWithWallet } from './setup/fixtures';
+import { startWebhookReceiver } from './setup/webhook-receiver';
 import type { TestWorld } from './setup/worker';
 import { startWorld } from './setup/worker';
 
@@ -35,58 +33,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => world.stop());
-
-interface Received {
-  id: string;
-  status: number;
-  isVerified: boolean;
-  body: { type: string; timestamp: string; data: { id: number; status: string; amount: string } };
-}
-
-type Respond = (attemptIndex: number) => number | 'hang';
-
-/** An integrator's receiver: verifies with the standardwebhooks library, answers as `respond` says. */
-async function startReceiver(respond: Respond, host = '127.0.0.1') {
-  const received: Received[] = [];
-  let secret = '';
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const payload = Buffer.concat(chunks).toString('utf8');
-      let isVerified = false;
-      try {
-        new Webhook(secret).verify(payload, request.headers as Record<string, string>);
-        isVerified = true;
-      } catch {
-        isVerified = false;
-      }
-      const answer = respond(received.length);
-      received.push({
-        id: String(request.headers['webhook-id']),
-        status: answer === 'hang' ? 0 : answer,
-        isVerified,
-        body: JSON.parse(payload) as Received['body'],
-      });
-      if (answer === 'hang') return;
-      response.writeHead(answer).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    received,
-    url: `http://127.0.0.1:${port}/paygate`,
-    useSecret: (value: string) => {
-      secret = value;
-    },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 async function givenEndpoint(userId: number, url: string): Promise<{ id: number; secret: string }> {
   const secret = generateWebhookSecret();
@@ -120,7 +66,7 @@ async function waitForDeliveries(endpointId: number, count: number) {
 
 describe('webhook deliveries', () => {
   test('when a deposit settles, then each of its events reaches the receiver once, verified by the standardwebhooks library, with the transaction as the API answers it', async () => {
-    const receiver = await startReceiver(() => 204);
+    const receiver = await startWebhookReceiver(() => 204);
     try {
       const { userId } = await givenUserWithWallet(world.pool, 0n);
       const endpoint = await givenEndpoint(userId, receiver.url);
@@ -134,7 +80,7 @@ describe('webhook deliveries', () => {
         ['delivered', 1],
       ]);
       expect(receiver.received.every((request) => request.isVerified)).toBe(true);
-      expect(receiver.received.map((request) => request.id)).toEqual(rows.map((row) => `msg_${row.event_id}`));
+      expect(receiver.received.map((request) => request.webhookId)).toEqual(rows.map((row) => `msg_${row.event_id}`));
       const statuses = receiver.received.map((request) => request.body.data.status).sort();
       expect(statuses).toEqual(['pending', 'processing', 'success']);
       expect(receiver.received[0]?.body).toMatchObject({
@@ -151,7 +97,7 @@ describe('webhook deliveries', () => {
 
   test('when the receiver fails 3 times (500s and a timeout) then succeeds, then each event is delivered exactly once, with every attempt logged', async () => {
     // The first three requests fail: a 500, a hang past WEBHOOK_TIMEOUT_MS, a 503; then every one succeeds.
-    const receiver = await startReceiver((index) =>
+    const receiver = await startWebhookReceiver((index) =>
       index === 0 ? 500 : index === 1 ? 'hang' : index === 2 ? 503 : 200,
     );
     try {
@@ -162,8 +108,10 @@ describe('webhook deliveries', () => {
 
       const rows = await waitForDeliveries(endpoint.id, 3);
       expect(rows.every((row) => row.status === 'delivered')).toBe(true);
-      const successes = receiver.received.filter((request) => request.status === 200);
-      expect(successes.map((request) => request.id).sort()).toEqual(rows.map((row) => `msg_${row.event_id}`).sort());
+      const successes = receiver.received.filter((request) => request.answered === 200);
+      expect(successes.map((request) => request.webhookId).sort()).toEqual(
+        rows.map((row) => `msg_${row.event_id}`).sort(),
+      );
       expect(receiver.received.every((request) => request.isVerified)).toBe(true);
       const attempts = await world.pool.query<{ outcome: string; status_code: number | null; error: string | null }>(
         `SELECT a.outcome, a.status_code, a.error FROM webhook_delivery_attempts a
@@ -184,7 +132,7 @@ describe('webhook deliveries', () => {
   });
 
   test('when the receiver fails for the whole schedule, then the delivery fails after 4 attempts and the endpoint is disabled', async () => {
-    const receiver = await startReceiver(() => 500);
+    const receiver = await startWebhookReceiver(() => 500);
     try {
       const { userId } = await givenUserWithWallet(world.pool, 0n);
       const endpoint = await givenEndpoint(userId, receiver.url);
@@ -212,7 +160,7 @@ describe('webhook deliveries', () => {
   });
 
   test('when the secret is rotated, then the next events are signed with the new secret and not the old one', async () => {
-    const receiver = await startReceiver(() => 200);
+    const receiver = await startWebhookReceiver(() => 200);
     try {
       const { userId } = await givenUserWithWallet(world.pool, 0n);
       const endpoint = await givenEndpoint(userId, receiver.url);
@@ -223,7 +171,7 @@ describe('webhook deliveries', () => {
       await waitForDeliveries(endpoint.id, 3);
       expect(receiver.received.map((request) => request.isVerified)).toEqual([false, false, false]);
 
-      const second = await startReceiver(() => 200);
+      const second = await startWebhookReceiver(() => 200);
       try {
         await world.pool.query('UPDATE webhook_endpoints SET url = $2 WHERE id = $1', [endpoint.id, second.url]);
         second.useSecret(rotated);
@@ -239,7 +187,7 @@ describe('webhook deliveries', () => {
   });
 
   test('when an endpoint names an address outside the allowlist, then the worker never calls it and the attempt says why', async () => {
-    const receiver = await startReceiver(() => 200, '0.0.0.0');
+    const receiver = await startWebhookReceiver(() => 200, '0.0.0.0');
     try {
       const { userId } = await givenUserWithWallet(world.pool, 0n);
       const endpoint = await givenEndpoint(userId, `http://127.0.0.2:${receiver.port}/paygate`);
@@ -260,7 +208,7 @@ describe('webhook deliveries', () => {
   });
 
   test('when the sender has no allowlist (production), then a name that resolves to loopback is refused at connect time, as are literals', async () => {
-    const receiver = await startReceiver(() => 200, '0.0.0.0');
+    const receiver = await startWebhookReceiver(() => 200, '0.0.0.0');
     const sender = new WebhookSender({
       allowlist: new AddressAllowlist([]),
       timeoutMs: 2_000,

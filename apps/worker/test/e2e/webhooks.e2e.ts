@@ -3,64 +3,15 @@
 // Method: real processes (api, worker, bank); an integrator's receiver that verifies each request with the
 // `standardwebhooks` npm library and holds the first request it gets without answering; SIGKILL the worker
 // while the receiver holds it, start a new one, and from then on answer 200.
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
-import { Webhook } from 'standardwebhooks';
 import { describe, expect, test } from 'vitest';
 
 import { waitFor } from '@paygate/testkit';
 
+import { startWebhookReceiver } from '../setup/webhook-receiver';
 import { api, deposit, settled, useSystem } from './support';
 
-interface Received {
-  webhookId: string;
-  isVerified: boolean;
-  receivedAtMs: number;
-  answered: number | 'held';
-  status: string;
-}
-
 /** An integrator's receiver: the first request is held (never answered), every later one gets a 200. */
-async function startHoldingReceiver() {
-  const received: Received[] = [];
-  let secret = '';
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const payload = Buffer.concat(chunks).toString('utf8');
-      let isVerified = false;
-      try {
-        new Webhook(secret).verify(payload, request.headers as Record<string, string>);
-        isVerified = true;
-      } catch {
-        isVerified = false;
-      }
-      const answered = received.length === 0 ? 'held' : 200;
-      received.push({
-        webhookId: String(request.headers['webhook-id']),
-        isVerified,
-        receivedAtMs: Date.now(),
-        answered,
-        status: (JSON.parse(payload) as { data: { status: string } }).data.status,
-      });
-      if (answered !== 'held') response.writeHead(answered).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/paygate-hooks`,
-    received,
-    useSecret: (value: string) => {
-      secret = value;
-    },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+const startHoldingReceiver = () => startWebhookReceiver((requestIndex) => (requestIndex === 0 ? 'hang' : 200));
 
 describe('worker killed mid-delivery', () => {
   const system = useSystem('e2e_hookkill', {
@@ -95,7 +46,7 @@ describe('worker killed mid-delivery', () => {
         expect(made.status).toBe(202);
 
         const held = await waitFor(
-          () => receiver.received.find((request) => request.answered === 'held'),
+          () => receiver.received.find((request) => request.answered === 'hang'),
           'the receiver to hold the first webhook',
         );
         const eventId = held.webhookId.replace(/^msg_/, '');
@@ -141,7 +92,7 @@ describe('worker killed mid-delivery', () => {
           receiver.received.filter((request) => request.answered === 200).map((request) => request.webhookId),
         );
         expect([...answeredIds].sort()).toEqual(events.rows.map((event) => `msg_${event.id}`).sort());
-        expect(receiver.received.map((request) => request.status)).toEqual(
+        expect(receiver.received.map((request) => request.body.data.status)).toEqual(
           expect.arrayContaining(['pending', 'processing', 'success']),
         );
 
