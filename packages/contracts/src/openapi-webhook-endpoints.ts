@@ -4,6 +4,7 @@ import type { ErrorName } from './openapi';
 import { BODY_ERRORS, json, KEY_ERRORS, READ, responses, samples, secured } from './openapi';
 import {
   CreateWebhookEndpointBody,
+  WEBHOOK_ENDPOINT_EXAMPLE,
   WEBHOOK_SECRET_EXAMPLE,
   WebhookDeliveryIdParams,
   WebhookDeliveryListQuery,
@@ -19,18 +20,6 @@ import {
 
 const TAG = 'Webhook endpoints';
 const BASE = '/api/v1/webhook-endpoints';
-
-const ENDPOINT = {
-  id: 7,
-  url: 'https://hooks.example.com/paygate',
-  events: ['transaction.updated'],
-  description: 'Order service',
-  status: 'enabled',
-  created_at: '2026-11-30T09:00:00.000Z',
-  secret_rotated_at: null,
-  disabled_at: null,
-  failing_since: null,
-};
 
 const DELIVERY_PENDING = {
   id: 312,
@@ -85,7 +74,11 @@ function registerCollection(registry: OpenAPIRegistry): void {
             examples: {
               full: {
                 summary: 'URL, events and a description',
-                value: { url: ENDPOINT.url, events: ['transaction.updated'], description: 'Order service' },
+                value: {
+                  url: WEBHOOK_ENDPOINT_EXAMPLE.url,
+                  events: ['transaction.updated'],
+                  description: 'Order service',
+                },
               },
               urlOnly: { summary: 'Every event type', value: { url: 'https://hooks.example.com/all' } },
             },
@@ -97,7 +90,7 @@ function registerCollection(registry: OpenAPIRegistry): void {
       READ,
       {
         201: json('The endpoint, with its secret: the only time it is shown.', WebhookEndpointWithSecretWire, {
-          created: { summary: 'Created', value: { ...ENDPOINT, secret: WEBHOOK_SECRET_EXAMPLE } },
+          created: { summary: 'Created', value: { ...WEBHOOK_ENDPOINT_EXAMPLE, secret: WEBHOOK_SECRET_EXAMPLE } },
         }),
       },
       [
@@ -114,7 +107,7 @@ function registerCollection(registry: OpenAPIRegistry): void {
       method: 'POST',
       path: BASE,
       apiKey: true,
-      body: { url: ENDPOINT.url, events: ['transaction.updated'], description: 'Order service' },
+      body: { url: WEBHOOK_ENDPOINT_EXAMPLE.url, events: ['transaction.updated'], description: 'Order service' },
     }),
   });
 
@@ -129,7 +122,7 @@ function registerCollection(registry: OpenAPIRegistry): void {
       READ,
       {
         200: json('Your endpoints, without secrets.', WebhookEndpointListWire, {
-          list: { summary: 'One enabled endpoint', value: { items: [ENDPOINT] } },
+          list: { summary: 'One enabled endpoint', value: { items: [WEBHOOK_ENDPOINT_EXAMPLE] } },
         }),
       },
       [...KEY_ERRORS, 'rateLimited'],
@@ -153,7 +146,7 @@ function registerOne(registry: OpenAPIRegistry): void {
         200: json('The endpoint.', WebhookEndpointWire, {
           failing: {
             summary: 'Failing since a while',
-            value: { ...ENDPOINT, failing_since: '2026-11-30T09:10:00.037Z' },
+            value: { ...WEBHOOK_ENDPOINT_EXAMPLE, failing_since: '2026-11-30T09:10:00.037Z' },
           },
         }),
       },
@@ -174,7 +167,7 @@ function registerOne(registry: OpenAPIRegistry): void {
       READ,
       {
         200: json('The endpoint as it was.', WebhookEndpointWire, {
-          deleted: { summary: 'Deleted', value: { ...ENDPOINT, description: 'Old order service' } },
+          deleted: { summary: 'Deleted', value: { ...WEBHOOK_ENDPOINT_EXAMPLE, description: 'Old order service' } },
         }),
       },
       notFoundErrors(),
@@ -198,7 +191,7 @@ function registerOne(registry: OpenAPIRegistry): void {
           rotated: {
             summary: 'Rotated',
             value: {
-              ...ENDPOINT,
+              ...WEBHOOK_ENDPOINT_EXAMPLE,
               secret_rotated_at: '2026-11-30T10:00:00.000Z',
               secret: 'whsec_c2VjcmV0LXJvdGF0ZWQtZm9yLWRvY3MtMDE',
             },

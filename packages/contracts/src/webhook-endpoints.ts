@@ -22,7 +22,7 @@ import { TransactionWire as TransactionWireSchema } from './transactions';
  * deliveries made to them, and the body each delivery sends.
  */
 
-const ENDPOINT_EXAMPLE = {
+export const WEBHOOK_ENDPOINT_EXAMPLE = {
   id: 7,
   url: 'https://hooks.example.com/paygate',
   events: ['transaction.updated'],
@@ -97,7 +97,7 @@ export const WebhookEndpointWire = z
     disabled_at: ISO_TIME.nullable(),
     failing_since: ISO_TIME.nullable().meta({ description: 'The first failed attempt since the last success.' }),
   })
-  .meta({ id: 'WebhookEndpoint', example: ENDPOINT_EXAMPLE });
+  .meta({ id: 'WebhookEndpoint', example: WEBHOOK_ENDPOINT_EXAMPLE });
 export type WebhookEndpointWire = z.infer<typeof WebhookEndpointWire>;
 
 export const WebhookEndpointWithSecretWire = WebhookEndpointWire.extend({
@@ -107,12 +107,12 @@ export const WebhookEndpointWithSecretWire = WebhookEndpointWire.extend({
     .meta({
       description: 'The signing secret. Shown only in this answer: store it now.',
     }),
-}).meta({ id: 'WebhookEndpointWithSecret', example: { ...ENDPOINT_EXAMPLE, secret: WEBHOOK_SECRET_EXAMPLE } });
+}).meta({ id: 'WebhookEndpointWithSecret', example: { ...WEBHOOK_ENDPOINT_EXAMPLE, secret: WEBHOOK_SECRET_EXAMPLE } });
 export type WebhookEndpointWithSecretWire = z.infer<typeof WebhookEndpointWithSecretWire>;
 
 export const WebhookEndpointListWire = z
   .object({ items: z.array(WebhookEndpointWire) })
-  .meta({ id: 'WebhookEndpointList', example: { items: [ENDPOINT_EXAMPLE] } });
+  .meta({ id: 'WebhookEndpointList', example: { items: [WEBHOOK_ENDPOINT_EXAMPLE] } });
 
 export const WebhookDeliveryAttemptWire = z
   .object({
