@@ -2,18 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
-import {
-  cpuMeter,
-  cpuModel,
-  freshDatabase,
-  load,
-  loadAverage,
-  pgbench,
-  rssSampler,
-  run,
-  startApp,
-  writeReport,
-} from './lib';
+import { cpuMeter, cpuModel, load, loadAverage, pgbench, rssSampler, startBenchApi, writeReport } from './lib';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -22,24 +11,16 @@ const PORT = 18_080;
 
 export async function benchApi(): Promise<void> {
   console.log(`bench api: ${CONNECTIONS} connections x ${SECONDS} s per scenario on ${cpuModel()}`);
-  run('pnpm', ['--filter', '@paygate/api', 'run', 'build']);
-  const databaseUrl = await freshDatabase('paygate_bench_api');
-  const keys = createUsers(databaseUrl);
-  const api = await startApp(
-    'api',
-    path.join('apps', 'api', 'dist', 'main.js'),
-    {
-      DATABASE_URL: databaseUrl,
-      API_PORT: String(PORT),
-      API_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      REDIS_PREFIX: `bench:${randomUUID().slice(0, 8)}:`,
+  const { api, keys, databaseUrl } = await startBenchApi({
+    database: 'paygate_bench_api',
+    port: PORT,
+    users: USERS,
+    env: {
       RATE_LIMIT_BALANCE_PER_MIN: '10000000',
       RATE_LIMIT_TRANSACTIONS_PER_MIN: '10000000',
       RATE_LIMIT_GLOBAL_PER_MIN: '100000000',
     },
-    `http://127.0.0.1:${PORT}/health`,
-  );
+  });
   const rss = rssSampler(api.child.pid ?? 0);
   const cpu = cpuMeter(api.child.pid ?? 0);
   const loadAtStart = loadAverage();
@@ -107,17 +88,6 @@ export async function benchApi(): Promise<void> {
     rss.stop();
     await api.stop();
   }
-}
-
-function createUsers(databaseUrl: string): string[] {
-  const keys: string[] = [];
-  // One CLI process per user would take minutes; one process creates them all through the same code.
-  const output = run('pnpm', ['exec', 'tsx', path.join('scripts', 'bench', 'create-users.ts'), String(USERS)], {
-    DATABASE_URL: databaseUrl,
-  });
-  for (const line of output.trim().split('\n')) if (line.startsWith('pgk_')) keys.push(line);
-  if (keys.length !== USERS) throw new Error(`expected ${USERS} keys, got ${keys.length}`);
-  return keys;
 }
 
 /** The API process's CPU time per request, in microseconds. */

@@ -4,9 +4,8 @@
 // (p50/p99), and the api's peak RSS.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 
-import { cpuModel, freshDatabase, load, rssSampler, run, startApp, writeReport } from './lib';
+import { cpuModel, load, rssSampler, startBenchApi, writeReport } from './lib';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -18,24 +17,16 @@ export async function benchEvents(): Promise<void> {
   console.log(
     `bench events: ${STREAMS} streams, deposits on ${CONNECTIONS} connections x ${SECONDS} s on ${cpuModel()}`,
   );
-  run('pnpm', ['--filter', '@paygate/api', 'run', 'build']);
-  const databaseUrl = await freshDatabase('paygate_bench_events');
-  const keys = createUsers(databaseUrl);
-  const api = await startApp(
-    'api',
-    path.join('apps', 'api', 'dist', 'main.js'),
-    {
-      DATABASE_URL: databaseUrl,
-      API_PORT: String(PORT),
-      API_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      REDIS_PREFIX: `bench:${randomUUID().slice(0, 8)}:`,
+  const { api, keys } = await startBenchApi({
+    database: 'paygate_bench_events',
+    port: PORT,
+    users: USERS,
+    env: {
       RATE_LIMIT_GLOBAL_PER_MIN: '100000000',
       EVENTS_STREAMS_PER_USER_MAX: String(Math.ceil(STREAMS / USERS) + 1),
       EVENTS_STREAMS_MAX: String(STREAMS + 10),
     },
-    `http://127.0.0.1:${PORT}/health`,
-  );
+  });
   const rss = rssSampler(api.child.pid ?? 0);
   const latenciesMs: number[] = [];
   let received = 0;
@@ -142,16 +133,4 @@ function openStream(
     request.on('error', () => undefined);
     requests.push(request);
   });
-}
-
-function createUsers(databaseUrl: string): string[] {
-  const output = run('pnpm', ['exec', 'tsx', path.join('scripts', 'bench', 'create-users.ts'), String(USERS)], {
-    DATABASE_URL: databaseUrl,
-  });
-  const keys = output
-    .trim()
-    .split('\n')
-    .filter((line) => line.startsWith('pgk_'));
-  if (keys.length !== USERS) throw new Error(`expected ${USERS} keys, got ${keys.length}`);
-  return keys;
 }

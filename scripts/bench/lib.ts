@@ -1,5 +1,6 @@
 // Shared pieces of `pnpm bench`: a fresh database, app processes, RSS sampling, autocannon and pgbench.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -144,6 +145,44 @@ export async function startApp(
       if (code === 'timeout') child.kill('SIGKILL');
     },
   };
+}
+
+/**
+ * The API alone for a bench: built, on a fresh database holding `users` bench users (1000.00 each), started
+ * on `port` with warn logs and a Redis prefix of its own; `env` adds or overrides variables. The users' API
+ * keys come back in user order, with the database's URL.
+ */
+export async function startBenchApi(options: {
+  database: string;
+  port: number;
+  users: number;
+  env: Record<string, string>;
+}): Promise<{ api: AppProcess; keys: string[]; databaseUrl: string }> {
+  run('pnpm', ['--filter', '@paygate/api', 'run', 'build']);
+  const databaseUrl = await freshDatabase(options.database);
+  // One CLI process per user would take minutes; one process creates them all through the same code.
+  const output = run('pnpm', ['exec', 'tsx', path.join('scripts', 'bench', 'create-users.ts'), String(options.users)], {
+    DATABASE_URL: databaseUrl,
+  });
+  const keys = output
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('pgk_'));
+  if (keys.length !== options.users) throw new Error(`expected ${options.users} keys, got ${keys.length}`);
+  const api = await startApp(
+    'api',
+    path.join('apps', 'api', 'dist', 'main.js'),
+    {
+      DATABASE_URL: databaseUrl,
+      API_PORT: String(options.port),
+      API_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      REDIS_PREFIX: `bench:${randomUUID().slice(0, 8)}:`,
+      ...options.env,
+    },
+    `http://127.0.0.1:${options.port}/health`,
+  );
+  return { api, keys, databaseUrl };
 }
 
 /**
